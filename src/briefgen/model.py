@@ -1,0 +1,146 @@
+"""The data of a briefing site: frozen dataclasses, no I/O.
+
+Stages: read -> parse (``Brief``, ``Source``) -> resolve (``Site``) ->
+plan (``Page``) -> render -> write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from briefgen.diagnostics import Location
+
+SourceKind = Literal["assessment", "backgrounder", "news", "social", "document", "other"]
+SOURCE_KINDS: tuple[str, ...] = ("assessment", "backgrounder", "news", "social", "document", "other")
+
+
+# ---------------------------------------------------------------- read stage
+@dataclass(frozen=True)
+class InputFile:
+    """A file as read from disk: path relative to the site root, decoded text."""
+
+    path: str
+    text: str
+
+
+# --------------------------------------------------------------- parse stage
+@dataclass(frozen=True)
+class Citation:
+    """One source item inside a note, as written: a URL or a registry key ``@id``."""
+
+    text: str                 # exactly as written in the note
+    url: str | None           # the URL to resolve (scheme repaired, brackets removed)
+    key: str | None           # registry id for ``@id`` citations
+    location: Location
+    linked: bool = True       # False for a URL the authors disguised (``tass dot ru``)
+
+
+@dataclass(frozen=True)
+class NotePart:
+    """A piece of a note in reading order: commentary (inline HTML) or a citation."""
+
+    kind: Literal["text", "citation"]
+    html: str = ""            # rendered inline Markdown for "text" parts
+    citation: int = -1        # index into ``Note.citations`` for "citation" parts
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str                   # anchor-safe id: "3" for [3], "fn-label" for [^label]
+    number: int               # the number shown
+    location: Location
+    parts: tuple[NotePart, ...]
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A ``[N]`` (or ``[^label]``) in the body that names a note."""
+
+    note: str                 # Note.id
+    index: int                # 1-based: the k-th reference to this note
+    anchor: str               # element id of the reference in the brief page
+    location: Location
+    sentence: str             # plain text of the sentence that carries it
+
+
+@dataclass(frozen=True)
+class Brief:
+    path: str                 # relative to the site root, e.g. "briefs/2024-05-24-negotiations.md"
+    slug: str
+    title: str
+    date: dt.date
+    authors: tuple[str, ...]
+    series: str
+    summary: str              # plain text
+    tags: tuple[str, ...]
+    shortlinks: tuple[str, ...]
+    body_html: str
+    references: tuple[Reference, ...]
+    notes: tuple[Note, ...]
+    location: Location        # where the front matter starts
+
+
+# ------------------------------------------------------------- sources stage
+@dataclass(frozen=True)
+class Source:
+    id: str
+    url: str
+    title: str
+    publisher: str
+    date: dt.date | None
+    kind: str
+    aliases: tuple[str, ...] = ()
+    archived: str = ""
+    inferred: bool = False
+    location: Location | None = None   # registry entry, or first citation for inferred ones
+
+
+# ------------------------------------------------------------- resolve stage
+@dataclass(frozen=True)
+class ResolvedCitation:
+    citation: Citation
+    source_id: str
+
+
+@dataclass(frozen=True)
+class Backlink:
+    """One note of one brief that cites a source."""
+
+    brief: str                # slug
+    note: str                 # Note.id
+    number: int
+    references: tuple[Reference, ...]   # where the note is referenced, with sentences
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    base_url: str
+    language: str
+    briefs: tuple[Brief, ...]                          # newest first
+    sources: tuple[Source, ...]                        # by id
+    note_citations: dict[tuple[str, str], tuple[ResolvedCitation, ...]]  # (slug, note id)
+    backlinks: dict[str, tuple[Backlink, ...]]         # source id -> notes citing it, newest first
+    source_briefs: dict[str, str]                      # source id -> slug of the brief it is
+    cites: dict[str, tuple[str, ...]]                  # slug -> slugs it cites
+    cited_by: dict[str, tuple[str, ...]]               # slug -> slugs citing it
+    publishers: dict[str, tuple[str, ...]]             # publisher slug -> source ids
+    publisher_names: dict[str, str]                    # publisher slug -> name
+    build_date: dt.datetime | None = None
+
+
+# ---------------------------------------------------------------- plan stage
+@dataclass(frozen=True)
+class Page:
+    """One output file: where it goes, which template renders it, with what."""
+
+    path: str                 # output path, e.g. "briefs/<slug>/index.html"
+    template: str
+    context: tuple[tuple[str, object], ...] = field(default=())
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")

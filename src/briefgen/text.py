@@ -1,0 +1,34 @@
+"""Small text helpers shared by every stage: slugs that are safe as one path segment."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+MAX_SLUG = 80
+
+
+def slugify(text: str, max_length: int = MAX_SLUG) -> str:
+    """Lower-case ASCII words joined by '-': always a safe single path segment.
+
+    Non-Latin text is transliterated where Unicode allows; what is left is
+    dropped.  An empty result becomes a short hash of the input so that no
+    slug is ever empty.  Long slugs are cut at a word boundary and given a
+    hash suffix so that distinct inputs stay distinct.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
+    if not slug:
+        return "x-" + short_hash(text)
+    if len(slug) > max_length:
+        cut = slug[: max_length - 9].rstrip("-")
+        if "-" in cut:
+            cut = cut.rsplit("-", 1)[0]
+        slug = f"{cut}-{short_hash(text)}"
+    return slug
+
+
+def short_hash(text: str, length: int = 8) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
