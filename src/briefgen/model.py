@@ -100,12 +100,6 @@ class Source:
 
 # ------------------------------------------------------------- resolve stage
 @dataclass(frozen=True)
-class ResolvedCitation:
-    citation: Citation
-    source_id: str
-
-
-@dataclass(frozen=True)
 class Backlink:
     """One note of one brief that cites a source."""
 
@@ -122,7 +116,7 @@ class Site:
     language: str
     briefs: tuple[Brief, ...]                          # newest first
     sources: tuple[Source, ...]                        # by id
-    note_citations: dict[tuple[str, str], tuple[ResolvedCitation, ...]]  # (slug, note id)
+    note_sources: dict[tuple[str, str], tuple[str | None, ...]]  # (slug, note id) -> source id per citation
     backlinks: dict[str, tuple[Backlink, ...]]         # source id -> notes citing it, newest first
     source_briefs: dict[str, str]                      # source id -> slug of the brief it is
     cites: dict[str, tuple[str, ...]]                  # slug -> slugs it cites

@@ -1,0 +1,90 @@
+"""build(): read -> parse -> resolve -> plan -> render -> write, as a recipe."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.config import Config, load_config
+from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_diagnostics, strict as make_strict
+from briefgen.markdown import parse_brief
+from briefgen.model import Brief, InputFile, Source
+from briefgen.plan import plan_site
+from briefgen.read import read_site
+from briefgen.render import render_site
+from briefgen.resolve import resolve_site
+from briefgen.sources.registry import parse_bibtex, parse_registry
+from briefgen.sources.resolvers import parse_rules
+from briefgen.write import build_lock, write_site
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    briefs: int
+    sources: int
+    pages: int
+    files: int
+    diagnostics: tuple[Diagnostic, ...]
+    seconds: float
+
+
+def build(root: Path, out: Path | None = None, strict: bool = False, write: bool = True) -> BuildReport:
+    """Build the site in ``root`` into ``out`` (default ``root/site``).
+
+    Raises BriefgenError (with every diagnostic) when there are errors; the
+    output folder is then left exactly as it was.
+    """
+    started = time.perf_counter()
+    files, diagnostics = read_site(root)
+    config, more = load_config(files.config)
+    diagnostics += more
+    rules, more = parse_rules(list(config.resolvers), config.resolvers_location)
+    diagnostics += more
+    briefs, more = parse_briefs(files.briefs)
+    diagnostics += more
+    registry, more = parse_registries(files.registries)
+    diagnostics += more
+    site, more = resolve_site(config, briefs, registry, rules)
+    diagnostics += more
+    diagnostics = _judge(diagnostics, config, strict)
+    if has_errors(diagnostics):
+        raise BriefgenError(diagnostics)
+    pages = plan_site(site)
+    outputs = render_site(site, pages, files.templates, files.assets)
+    written = _write(out or root / "site", outputs) if write else len(outputs)
+    return BuildReport(len(site.briefs), len(site.sources), len(pages), written,
+                       tuple(diagnostics), time.perf_counter() - started)
+
+
+def parse_briefs(files: tuple[InputFile, ...]) -> tuple[list[Brief], list[Diagnostic]]:
+    briefs, diagnostics = [], []
+    for file in files:
+        brief, more = parse_brief(file.text, file.path)
+        diagnostics += more
+        if brief is not None:
+            briefs.append(brief)
+    return briefs, diagnostics
+
+
+def parse_registries(files: tuple[InputFile, ...]) -> tuple[list[Source], list[Diagnostic]]:
+    sources, diagnostics = [], []
+    for file in files:
+        parse = parse_bibtex if file.path.endswith(".bib") else parse_registry
+        found, more = parse(file.text, file.path)
+        sources += found
+        diagnostics += more
+    return sources, diagnostics
+
+
+def _judge(diagnostics: list[Diagnostic], config: Config, strict: bool) -> list[Diagnostic]:
+    """Silence the codes the site ignores; under --strict, warnings are errors."""
+    kept = [d for d in diagnostics if d.code not in config.ignore]
+    if strict or config.strict:
+        kept = make_strict(kept)
+    return sort_diagnostics(kept)
+
+
+def _write(out: Path, outputs: dict[str, bytes]) -> int:
+    with build_lock(out):
+        return write_site(out, outputs)

@@ -1,0 +1,165 @@
+"""The plan stage: Site -> the list of pages to produce, each with its template and data.
+
+Views are plain frozen dataclasses shaped for the templates, so that templates
+only display and never look things up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from briefgen.model import Backlink, Brief, Citation, Note, Page, Reference, Site, Source
+from briefgen.sources.identity import clean_url
+from briefgen.text import slugify
+
+
+@dataclass(frozen=True)
+class NoteItem:
+    kind: str                    # "text" | "source"
+    html: str = ""
+    citation: Citation | None = None
+    source: Source | None = None
+    brief: Brief | None = None   # the brief of this site that the source is
+    href: str = ""               # external link ("" for a disguised or unusable URL)
+    count: int = 0               # how many notes cite the source, site-wide
+
+
+@dataclass(frozen=True)
+class NoteView:
+    note: Note
+    items: tuple[NoteItem, ...]
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class BriefView:
+    brief: Brief
+    notes: tuple[NoteView, ...]
+    cites: tuple[Brief, ...]
+    cited_by: tuple[Brief, ...]
+    source_count: int
+
+
+@dataclass(frozen=True)
+class Citing:
+    brief: Brief
+    backlink: Backlink
+
+
+@dataclass(frozen=True)
+class SourceView:
+    source: Source
+    citing: tuple[Citing, ...]
+    brief: Brief | None
+    publisher_slug: str
+    first_cited: dt.date | None
+    last_cited: dt.date | None
+    href: str
+    archived_href: str
+
+    @property
+    def count(self) -> int:
+        return len(self.citing)
+
+
+@dataclass(frozen=True)
+class PublisherView:
+    slug: str
+    name: str
+    sources: tuple[SourceView, ...]
+
+
+def plan_site(site: Site) -> tuple[Page, ...]:
+    briefs = {b.slug: b for b in site.briefs}
+    sources = _source_views(site, briefs)
+    publishers = _publisher_views(site, sources)
+    pages = [Page("index.html", "index.html", (("briefs", site.briefs),))]
+    pages += [Page(f"briefs/{b.slug}/index.html", "brief.html", (("view", _brief_view(site, b, briefs, sources)),))
+              for b in site.briefs]
+    pages.append(Page("sources/index.html", "sources.html", (("sources", tuple(sources.values())),)))
+    pages += [Page(f"sources/{v.source.id}/index.html", "source.html", (("view", v),)) for v in sources.values()]
+    pages.append(Page("publishers/index.html", "publishers.html", (("publishers", publishers),)))
+    pages += [Page(f"publishers/{p.slug}/index.html", "publisher.html", (("view", p),)) for p in publishers]
+    pages.append(Page("404.html", "404.html"))
+    if site.base_url:
+        pages.append(Page("feed.xml", "feed.xml", (("briefs", site.briefs[:50]),)))
+        pages.append(Page("sitemap.xml", "sitemap.xml", (("paths", _sitemap_paths(pages)),)))
+    return tuple(pages)
+
+
+def _brief_view(site: Site, brief: Brief, briefs: dict[str, Brief],
+                sources: dict[str, SourceView]) -> BriefView:
+    refs: dict[str, list[Reference]] = {}
+    for ref in brief.references:
+        refs.setdefault(ref.note, []).append(ref)
+    notes = tuple(
+        NoteView(note, _note_items(site, brief, note, briefs, sources), tuple(refs.get(note.id, ())))
+        for note in brief.notes
+    )
+    cited = {s for n in brief.notes for s in site.note_sources.get((brief.slug, n.id), ()) if s}
+    return BriefView(
+        brief=brief, notes=notes,
+        cites=_by_date(briefs[s] for s in site.cites.get(brief.slug, ())),
+        cited_by=_by_date(briefs[s] for s in site.cited_by.get(brief.slug, ())),
+        source_count=len(cited),
+    )
+
+
+def _note_items(site: Site, brief: Brief, note: Note, briefs: dict[str, Brief],
+                sources: dict[str, SourceView]) -> tuple[NoteItem, ...]:
+    resolved = site.note_sources.get((brief.slug, note.id), ())
+    items = []
+    for part in note.parts:
+        if part.kind == "text":
+            items.append(NoteItem("text", html=part.html))
+            continue
+        citation = note.citations[part.citation]
+        source_id = resolved[part.citation] if part.citation < len(resolved) else None
+        view = sources.get(source_id) if source_id else None
+        if view is None:
+            items.append(NoteItem("source", citation=citation))
+            continue
+        href = safe_href(citation.url or citation.text) if citation.linked else ""
+        items.append(NoteItem("source", citation=citation, source=view.source, brief=view.brief,
+                              href=href, count=view.count))
+    return tuple(items)
+
+
+def _source_views(site: Site, briefs: dict[str, Brief]) -> dict[str, SourceView]:
+    views = {}
+    for source in site.sources:
+        citing = tuple(Citing(briefs[b.brief], b) for b in site.backlinks.get(source.id, ()))
+        dates = [c.brief.date for c in citing]
+        target = site.source_briefs.get(source.id)
+        views[source.id] = SourceView(
+            source=source, citing=citing, brief=briefs.get(target) if target else None,
+            publisher_slug=slugify(source.publisher or "unknown"),
+            first_cited=min(dates) if dates else None, last_cited=max(dates) if dates else None,
+            href=safe_href(source.url), archived_href=safe_href(source.archived),
+        )
+    return views
+
+
+def _publisher_views(site: Site, sources: dict[str, SourceView]) -> tuple[PublisherView, ...]:
+    return tuple(
+        PublisherView(slug, site.publisher_names[slug], tuple(sources[i] for i in ids))
+        for slug, ids in site.publishers.items()
+    )
+
+
+def safe_href(url: str) -> str:
+    """An http(s) URL fit for an href, or "" (never javascript:, data: and the like)."""
+    return (clean_url(url) or "") if url else ""
+
+
+def _by_date(briefs) -> tuple[Brief, ...]:
+    return tuple(sorted(briefs, key=lambda b: (b.date, b.slug), reverse=True))
+
+
+def _sitemap_paths(pages: list[Page]) -> tuple[str, ...]:
+    return tuple(
+        p.path.removesuffix("index.html")
+        for p in pages
+        if p.path.endswith("index.html")
+    )

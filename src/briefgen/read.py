@@ -1,0 +1,144 @@
+"""The read stage: the only reader of a site's folder (briefs/, citations/, templates/).
+
+Everything is read into memory as ``InputFile``s in a stable (sorted) order; the
+stages after this one never touch the disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.config import CONFIG_FILE
+from briefgen.diagnostics import Diagnostic, Location, error
+from briefgen.model import InputFile
+
+THEME_DIR = Path(__file__).parent / "theme"
+BRIEF_SUFFIXES = (".md", ".markdown")
+REGISTRY_SUFFIXES = (".yaml", ".yml", ".bib")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SiteFiles:
+    config: InputFile | None
+    briefs: tuple[InputFile, ...]
+    registries: tuple[InputFile, ...]
+    templates: tuple[InputFile, ...]      # theme templates, overridden by the site's
+    assets: tuple[tuple[str, bytes], ...]  # theme assets (output path, bytes)
+
+
+def read_site(root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    config_path = root / CONFIG_FILE
+    config = _read_text(root, config_path, diagnostics) if config_path.is_file() else None
+    briefs = _read_tree(root, "briefs", BRIEF_SUFFIXES, diagnostics)
+    registries = _read_tree(root, "citations", REGISTRY_SUFFIXES, diagnostics)
+    templates = _read_templates(root, diagnostics)
+    assets = tuple(_read_assets(THEME_DIR / "assets"))
+    return SiteFiles(config, tuple(briefs), tuple(registries), templates, assets), diagnostics
+
+
+def _read_tree(root: Path, folder: str, suffixes: tuple[str, ...],
+               diagnostics: list[Diagnostic]) -> list[InputFile]:
+    base = root / folder
+    if not base.is_dir():
+        return []
+    files = []
+    for path in sorted(base.rglob("*"), key=lambda p: p.relative_to(base).as_posix()):
+        if path.suffix.lower() not in suffixes or path.name.startswith("."):
+            continue
+        if not _inside(base, path, root, diagnostics) or not path.is_file():
+            continue
+        file = _read_text(root, path, diagnostics)
+        if file is not None:
+            files.append(file)
+    return files
+
+
+def _inside(base: Path, path: Path, root: Path, diagnostics: list[Diagnostic]) -> bool:
+    """A symlink that leads out of its folder is refused, never followed."""
+    try:
+        path.resolve().relative_to(base.resolve())
+        return True
+    except ValueError:
+        rel = _relative(root, path)
+        diagnostics.append(error(
+            "read.outside", Location(rel), f"{rel} leads outside {base.name}/ (a symbolic link?)",
+            f"move the file itself into {base.name}/ instead of linking to it",
+        ))
+        return False
+
+
+def _read_text(root: Path, path: Path, diagnostics: list[Diagnostic]) -> InputFile | None:
+    rel = _relative(root, path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diagnostics.append(error("read.io", Location(rel), f"cannot read {rel}: {exc.strerror}",
+                                 "check the file's permissions"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        diagnostics.append(error("read.too-large", Location(rel),
+                                 f"{rel} is larger than {MAX_FILE_BYTES // 2**20} MB",
+                                 "split the file"))
+        return None
+    return _decode(rel, data, diagnostics)
+
+
+def _decode(rel: str, data: bytes, diagnostics: list[Diagnostic]) -> InputFile | None:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diagnostics.append(error(
+            "read.encoding", Location(rel, line, column),
+            f"{rel} is not UTF-8 (byte 0x{data[exc.start]:02x})",
+            "save the file as UTF-8",
+        ))
+        return None
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        diagnostics.append(error("read.binary", Location(rel, line, offset - text.rfind("\n", 0, offset)),
+                                 f"{rel} contains a NUL character: is it a binary file?",
+                                 "remove the file or the NUL character"))
+        return None
+    return InputFile(rel, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _read_templates(root: Path, diagnostics: list[Diagnostic]) -> tuple[InputFile, ...]:
+    theme = {f.path: f for f in _templates_in(THEME_DIR / "templates", diagnostics)}
+    site = {f.path: f for f in _templates_in(root / "templates", diagnostics)}
+    merged = {**theme, **site}
+    return tuple(merged[name] for name in sorted(merged))
+
+
+def _templates_in(folder: Path, diagnostics: list[Diagnostic]) -> list[InputFile]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*"), key=lambda p: p.relative_to(folder).as_posix()):
+        if path.is_file() and not path.name.startswith(".") and path.suffix in (".html", ".xml", ".txt"):
+            file = _read_text(folder, path, diagnostics)
+            if file is not None:
+                found.append(file)
+    return found
+
+
+def _read_assets(folder: Path) -> list[tuple[str, bytes]]:
+    if not folder.is_dir():
+        return []
+    return [
+        ("assets/" + path.relative_to(folder).as_posix(), path.read_bytes())
+        for path in sorted(folder.rglob("*"), key=lambda p: p.relative_to(folder).as_posix())
+        if path.is_file() and not path.name.startswith(".")
+    ]
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,90 @@
+"""The render stage: Jinja2 (autoescape, StrictUndefined) turns each Page into bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+
+import jinja2
+
+from briefgen.diagnostics import BriefgenError, Location, error
+from briefgen.model import InputFile, Page, Site
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+           "August", "September", "October", "November", "December")
+
+
+def make_environment(templates: tuple[InputFile, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader({t.path: t.text for t in templates}),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default=True),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["iso_date"] = lambda d: d.isoformat() if d else ""
+    env.filters["plural"] = lambda n, one, many=None: one if n == 1 else (many or one + "s")
+    return env
+
+
+def long_date(value: dt.date | None) -> str:
+    """May 24, 2024 (no locale: the same bytes everywhere)."""
+    if value is None:
+        return ""
+    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+def render_site(site: Site, pages: tuple[Page, ...], templates: tuple[InputFile, ...],
+                assets: tuple[tuple[str, bytes], ...]) -> dict[str, bytes]:
+    env = make_environment(templates)
+    outputs = {path: data for path, data in assets}
+    for page in pages:
+        outputs[page.path] = render_page(env, site, page)
+    return outputs
+
+
+def render_page(env: jinja2.Environment, site: Site, page: Page) -> bytes:
+    context = {
+        "site": site,
+        "page": page,
+        "root": "../" * page.depth,
+        "abs_url": lambda path="": site.base_url + path,
+        "updated": _updated(site),
+        **dict(page.context),
+    }
+    try:
+        return env.get_template(page.template).render(context).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise BriefgenError([_template_error(exc.name or page.template, exc.lineno, exc.message or str(exc))]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise BriefgenError([error("template.missing", Location("templates/" + page.template),
+                                   f"template {exc.name!r} not found",
+                                   "restore the file in templates/ or remove your override")]) from None
+    except Exception as exc:  # noqa: BLE001 - a user's template may raise anything
+        name, line = _template_frame(exc, page.template)
+        raise BriefgenError([_template_error(name, line, f"{type(exc).__name__}: {exc} (rendering {page.path})")]) from None
+
+
+def _template_error(name: str, line: int | None, message: str):
+    return error("template.error", Location("templates/" + name, line or 1, 1),
+                 f"template failed: {message}", "fix the template at this line")
+
+
+def _template_frame(exc: BaseException, default: str) -> tuple[str, int | None]:
+    """The innermost template frame of a rendering error."""
+    found = (default, None)
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        name = frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt")) and "/" not in name:
+            found = (name, line)
+    return found
+
+
+def _updated(site: Site) -> str:
+    """The feed's `updated`: the newest brief's date, not the wall clock."""
+    if site.build_date is not None:
+        return site.build_date.strftime("%Y-%m-%dT%H:%M:%SZ")
+    newest = max((b.date for b in site.briefs), default=dt.date(1970, 1, 1))
+    return f"{newest.isoformat()}T00:00:00Z"

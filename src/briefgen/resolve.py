@@ -1,0 +1,221 @@
+"""The resolve stage: one pass over the whole corpus, after everything is loaded.
+
+notes -> sources (registry first, then the built-in resolvers), sources -> every
+citing note (backlinks), briefs -> the briefs they cite and that cite them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from briefgen.config import Config
+from briefgen.diagnostics import Diagnostic, Location, error, warning
+from briefgen.model import Backlink, Brief, Citation, Site, Source
+from briefgen.sources.identity import clean_url
+from briefgen.sources.registry import merge_registry
+from briefgen.sources.resolvers import Inferred, Rule, identity_key, infer_source
+from briefgen.text import short_hash, slugify
+
+# Resolvers whose result is exact enough that an inferred source needs no registry entry.
+EXACT_KINDS = ("assessment", "backgrounder", "social")
+ASSESSMENT_KEY = "isw-assessment:{date}"
+NoteSources = dict[tuple[str, str], tuple[str | None, ...]]
+
+
+@dataclass
+class _Sources:
+    """Working state of one resolve pass (local to ``resolve_site``, never shared)."""
+
+    by_id: dict[str, Source]
+    key_to_id: dict[str, str]
+    first_use: dict[str, Location]
+
+
+def resolve_site(config: Config, briefs: list[Brief], registry: list[Source],
+                 rules: tuple[Rule, ...] = ()) -> tuple[Site, list[Diagnostic]]:
+    briefs, diagnostics = _unique_slugs(briefs)
+    by_id, key_to_id, reg_diags = merge_registry(registry)
+    diagnostics += reg_diags
+    state = _Sources(dict(by_id), dict(key_to_id), {})
+    note_citations = {}
+    for brief in briefs:
+        for note in brief.notes:
+            resolved, diags = _resolve_note(state, brief, note.citations, rules)
+            note_citations[(brief.slug, note.id)] = resolved
+            diagnostics += diags
+    diagnostics += _inferred_warnings(state)
+    diagnostics += _unused_entries(by_id, note_citations)
+    brief_keys, key_diags = _brief_keys(config, briefs)
+    diagnostics += key_diags
+    source_briefs = {sid: brief_keys[key] for key, sid in state.key_to_id.items() if key in brief_keys}
+    site = _assemble(config, briefs, state, note_citations, source_briefs)
+    return site, diagnostics
+
+
+def _unique_slugs(briefs: list[Brief]) -> tuple[list[Brief], list[Diagnostic]]:
+    seen: dict[str, Brief] = {}
+    diagnostics = []
+    for brief in sorted(briefs, key=lambda b: b.path):
+        first = seen.get(brief.slug)
+        if first is None:
+            seen[brief.slug] = brief
+            continue
+        diagnostics.append(error(
+            "brief.duplicate-slug", brief.location,
+            f"slug {brief.slug!r} is already used by {first.path}",
+            "give one of the briefs another `slug:` in its front matter, or rename its file",
+        ))
+    return list(seen.values()), diagnostics
+
+
+def _resolve_note(state: _Sources, brief: Brief, citations: tuple[Citation, ...],
+                  rules: tuple[Rule, ...]) -> tuple[tuple[str | None, ...], list[Diagnostic]]:
+    resolved, diagnostics = [], []
+    for citation in citations:
+        source_id, diag = _resolve_citation(state, citation, rules)
+        if diag:
+            diagnostics.append(diag)
+        resolved.append(source_id)
+    return tuple(resolved), diagnostics
+
+
+def _resolve_citation(state: _Sources, citation: Citation,
+                      rules: tuple[Rule, ...]) -> tuple[str | None, Diagnostic | None]:
+    if citation.key is not None:
+        if citation.key in state.by_id:
+            return citation.key, None
+        return None, error(
+            "citation.unknown-key", citation.location, f"no registry entry with id {citation.key!r}",
+            f"add `{citation.key}:` with its url and title to a file in citations/, or fix the id",
+        )
+    url = clean_url(citation.url or citation.text)
+    if url is None:
+        return None, warning(
+            "citation.bad-url", citation.location, f"{citation.text!r} is not a usable http(s) URL",
+            "write the full address starting with https://",
+        )
+    key = identity_key(url)
+    if key not in state.key_to_id:
+        _add_inferred(state, infer_source(url, rules), citation.location)
+    return state.key_to_id[key], None
+
+
+def _add_inferred(state: _Sources, inferred: Inferred, location: Location) -> None:
+    source_id = inferred.id
+    if source_id in state.by_id:
+        source_id = f"{inferred.id[:70]}-{short_hash(inferred.key)}"
+    state.by_id[source_id] = Source(
+        id=source_id, url=inferred.url, title=inferred.title, publisher=inferred.publisher,
+        date=inferred.date, kind=inferred.kind, inferred=True, location=location,
+    )
+    state.key_to_id[inferred.key] = source_id
+    state.first_use[source_id] = location
+
+
+def _inferred_warnings(state: _Sources) -> list[Diagnostic]:
+    return [
+        warning(
+            "source.inferred", location,
+            f"{state.by_id[sid].url} has no registry entry; its title and publisher were guessed "
+            f"from the URL ({state.by_id[sid].publisher}: {state.by_id[sid].title!r})",
+            "add it to citations/ with its real title, publisher and date "
+            "(`briefgen sources --add citations/sources.yaml` writes entries to complete)",
+        )
+        for sid, location in sorted(state.first_use.items())
+        if state.by_id[sid].kind not in EXACT_KINDS
+    ]
+
+
+def _unused_entries(by_id: dict[str, Source],
+                    note_citations: NoteSources) -> list[Diagnostic]:
+    used = {sid for sids in note_citations.values() for sid in sids}
+    return [
+        warning("registry.unused", source.location or Location("citations"),
+                f"registry entry {sid!r} is never cited", "cite it in a note, or remove the entry")
+        for sid, source in sorted(by_id.items())
+        if sid not in used
+    ]
+
+
+def _brief_keys(config: Config, briefs: list[Brief]) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Identity keys by which other briefs cite each brief: its shortlinks, its assessment."""
+    claims: dict[str, str] = {}
+    diagnostics = []
+    series = {s.casefold() for s in config.assessment_series}
+    for brief in sorted(briefs, key=lambda b: (b.date, b.slug)):
+        keys = [identity_key(u) for u in map(clean_url, brief.shortlinks) if u]
+        if brief.series.casefold() in series:
+            keys.append(ASSESSMENT_KEY.format(date=brief.date.isoformat()))
+        for key in dict.fromkeys(keys):
+            if key in claims and claims[key] != brief.slug:
+                diagnostics.append(warning(
+                    "brief.duplicate-shortlink", brief.location,
+                    f"{brief.path} and brief {claims[key]!r} both claim {key}",
+                    "give each brief its own `shortlink:`",
+                ))
+                continue
+            claims[key] = brief.slug
+    return claims, diagnostics
+
+
+def _assemble(config: Config, briefs: list[Brief], state: _Sources,
+              note_citations: NoteSources,
+              source_briefs: dict[str, str]) -> Site:
+    ordered = sorted(briefs, key=lambda b: (b.date, b.slug), reverse=True)
+    backlinks = _backlinks(ordered, note_citations)
+    cites, cited_by = _brief_links(ordered, note_citations, source_briefs)
+    used_ids = sorted(backlinks) + sorted(set(state.by_id) - set(backlinks))
+    sources = tuple(sorted((state.by_id[sid] for sid in used_ids), key=lambda s: s.id))
+    publishers, names = _publishers(sources)
+    return Site(
+        title=config.title, base_url=config.base_url, language=config.language,
+        briefs=tuple(ordered), sources=sources, note_sources=note_citations,
+        backlinks=backlinks, source_briefs=source_briefs, cites=cites, cited_by=cited_by,
+        publishers=publishers, publisher_names=names,
+    )
+
+
+def _backlinks(ordered: list[Brief],
+               note_citations: NoteSources) -> dict[str, tuple[Backlink, ...]]:
+    found: dict[str, list[Backlink]] = defaultdict(list)
+    for brief in ordered:
+        refs_by_note = defaultdict(list)
+        for ref in brief.references:
+            refs_by_note[ref.note].append(ref)
+        for note in brief.notes:
+            cited = dict.fromkeys(s for s in note_citations.get((brief.slug, note.id), ()) if s)
+            for source_id in cited:
+                found[source_id].append(
+                    Backlink(brief.slug, note.id, note.number, tuple(refs_by_note[note.id])))
+    return {sid: tuple(links) for sid, links in sorted(found.items())}
+
+
+def _brief_links(ordered: list[Brief], note_citations: NoteSources, source_briefs: dict[str, str]):
+    cites: dict[str, tuple[str, ...]] = {}
+    cited_by: dict[str, list[str]] = defaultdict(list)
+    for brief in ordered:
+        targets = dict.fromkeys(
+            source_briefs[sid]
+            for note in brief.notes
+            for sid in note_citations.get((brief.slug, note.id), ())
+            if sid in source_briefs and source_briefs[sid] != brief.slug
+        )
+        cites[brief.slug] = tuple(targets)
+        for target in targets:
+            cited_by[target].append(brief.slug)
+    return cites, {slug: tuple(cited_by.get(slug, ())) for slug in cites}
+
+
+def _publishers(sources: tuple[Source, ...]) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    ids: dict[str, list[str]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for source in sources:
+        slug = slugify(source.publisher or "unknown")
+        names.setdefault(slug, source.publisher or "Unknown")
+        ids[slug].append(source.id)
+    return {slug: tuple(v) for slug, v in sorted(ids.items())}, dict(sorted(names.items()))
+
+
+def with_build_date(site: Site, build_date) -> Site:
+    return replace(site, build_date=build_date)
