@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +15,7 @@ from briefgen.model import Brief, InputFile, Source
 from briefgen.plan import plan_site
 from briefgen.read import read_site
 from briefgen.render import render_site
-from briefgen.resolve import resolve_site
+from briefgen.resolve import resolve_site, with_build_date
 from briefgen.sources.registry import parse_bibtex, parse_registry
 from briefgen.sources.resolvers import parse_rules
 from briefgen.write import build_lock, write_site
@@ -46,6 +48,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
     registry, more = parse_registries(files.registries)
     diagnostics += more
     site, more = resolve_site(config, briefs, registry, rules)
+    site = with_build_date(site, source_date_epoch())
     diagnostics += more
     diagnostics = _judge(diagnostics, config, strict)
     if has_errors(diagnostics):
@@ -83,6 +86,14 @@ def _judge(diagnostics: list[Diagnostic], config: Config, strict: bool) -> list[
     if strict or config.strict:
         kept = make_strict(kept)
     return sort_diagnostics(kept)
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """The reproducible-builds date (SOURCE_DATE_EPOCH), when set; never the wall clock."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
 
 
 def _write(out: Path, outputs: dict[str, bytes]) -> int:
