@@ -120,7 +120,7 @@ def _templates_in(folder: Path, diagnostics: list[Diagnostic]) -> list[InputFile
         return []
     found = []
     for path in sorted(folder.rglob("*"), key=lambda p: p.relative_to(folder).as_posix()):
-        if path.is_file() and not path.name.startswith(".") and path.suffix in (".html", ".xml", ".txt"):
+        if path.is_file() and not path.name.startswith(".") and path.suffix in (".html", ".xml", ".txt", ".bib", ".ris", ".json"):
             file = _read_text(folder, path, diagnostics)
             if file is not None:
                 found.append(file)

@@ -17,7 +17,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July",
 def make_environment(templates: tuple[InputFile, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.DictLoader({t.path: t.text for t in templates}),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default=True),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"),
+                                            disabled_extensions=("txt", "bib", "ris", "json"), default=True),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -77,7 +78,7 @@ def _template_frame(exc: BaseException, default: str) -> tuple[str, int | None]:
     found = (default, None)
     for frame, line in traceback.walk_tb(exc.__traceback__):
         name = frame.f_code.co_filename
-        if name.endswith((".html", ".xml", ".txt")) and "/" not in name:
+        if name.endswith((".html", ".xml", ".txt", ".bib", ".ris", ".json")) and "/" not in name:
             found = (name, line)
     return found
 
