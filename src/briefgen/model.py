@@ -14,6 +14,12 @@ from briefgen.diagnostics import Location
 
 SourceKind = Literal["assessment", "backgrounder", "news", "social", "document", "other"]
 SOURCE_KINDS: tuple[str, ...] = ("assessment", "backgrounder", "news", "social", "document", "other")
+# Kinds that registries in the wild use, read as the kind they belong to.
+KIND_ALIASES: dict[str, str] = {
+    "isw-assessment": "assessment", "isw-backgrounder": "backgrounder", "report": "backgrounder",
+    "article": "news", "telegram": "social", "tweet": "social", "post": "social", "video": "social",
+    "official": "document", "government": "document", "press-release": "document", "pdf": "document",
+}
 
 
 # ---------------------------------------------------------------- read stage

@@ -17,7 +17,7 @@ import pybtex.errors
 import yaml
 
 from briefgen.diagnostics import Diagnostic, Location, error, warning
-from briefgen.model import SOURCE_KINDS, Source
+from briefgen.model import KIND_ALIASES, SOURCE_KINDS, Source
 from briefgen.sources.identity import clean_url
 from briefgen.sources.resolvers import MONTHS, identity_key, infer_source
 
@@ -224,8 +224,10 @@ def _kind_field(field, diagnostics: list[Diagnostic], default: str) -> str:
         return default
     if text in SOURCE_KINDS:
         return text
-    diagnostics.append(error("registry.kind", field[0], f"unknown kind {text!r}",
-                             f"use one of: {', '.join(SOURCE_KINDS)}"))
+    if text in KIND_ALIASES:
+        return KIND_ALIASES[text]
+    diagnostics.append(warning("registry.kind", field[0], f"unknown kind {text!r}; using {default!r}",
+                               f"use one of: {', '.join(SOURCE_KINDS)}"))
     return default
 
 

@@ -83,7 +83,7 @@ def test_text_fields_keep_yaml_scalars_as_written() -> None:
     ("a:\n  url: https://a.com\n  titel: T\n  publisher: P\n",
      [("registry.unknown-key", "error", 3, 3), ("registry.missing-field", "warning", 1, 1)]),
     ("a:\n  url: https://a.com\n  title: T\n  publisher: P\n  kind: blog\n",
-     [("registry.kind", "error", 5, 9)]),
+     [("registry.kind", "warning", 5, 9)]),
     ("a:\n  url: https://a.com\n  title: T\n  publisher: P\n  date: 2024-02-30\n",
      [("registry.date", "error", 5, 9)]),
     ("a:\n  url: https://a.com\n  title: T\n  publisher: P\n  date: May 2024\n",
@@ -223,3 +223,11 @@ def test_merge_same_url_twice_in_one_entry_is_fine() -> None:
     by_id, by_key, diagnostics = merge_registry(
         [source("a", "https://a.com/x", 1, aliases=["https://www.a.com/x/"])])
     assert (list(by_id), by_key, diagnostics) == (["a"], {"https://a.com/x": "a"}, [])
+
+
+def test_kinds_used_in_the_wild_read_as_their_category():
+    text = "".join(f"s{i}:\n  url: https://e{i}.org/a\n  title: T\n  publisher: P\n  kind: {kind}\n"
+                   for i, kind in enumerate(["telegram", "video", "official", "isw-backgrounder"]))
+    sources, diagnostics = parse_registry(text, "citations/s.yaml")
+    assert diagnostics == []
+    assert [s.kind for s in sources] == ["social", "social", "document", "backgrounder"]
