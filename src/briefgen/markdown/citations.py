@@ -70,7 +70,9 @@ _SCHEME_PART = re.compile(r"^([A-Za-z %20]{0,12}?)(:?)//")
 _SP = r"[ \t\u00a0]"
 _HOST_GAP = re.compile(  # white space that breaks a host: "t.me /x", "kpdot ru/", "ria dotru/"
     rf"{_SP}+(?=/)|(?<=[A-Za-z](?i:dot)){_SP}+(?={_LABEL}[./])|{_SP}+(?=(?i:dot)[A-Za-z]{{2,}}[./])"
+    rf"|{_SP}+(?i:dot){_SP}*(?=/)"
 )
+_DOT_BEFORE_SLASH = re.compile(rf"{_SP}+(?i:dot){_SP}*(?=/)")  # "meduza.i dot /feature": a stray word
 _GLUED_DOT = re.compile(rf"(?<=[A-Za-z])(?i:dot){_SP}+(?=[A-Za-z0-9])|{_SP}+(?i:dot)(?=[A-Za-z])")
 _GAP_BEFORE_TLD = re.compile(rf"{_SP}+([A-Za-z]{{2,}})/")
 _DOUBLE_SCHEME = re.compile(r"^[A-Za-z]+://(?=https?://)", re.IGNORECASE)
@@ -224,11 +226,12 @@ def _undisguise(text: str) -> tuple[str, bool]:
         return text, False
     scheme = _SCHEME_PART.match(text)
     head, rest = (text[:scheme.end()], text[scheme.end():]) if scheme else ("", text)
+    rest, stray = _DOT_BEFORE_SLASH.subn("", rest)
     rest, dots = _DOTS.subn(".", rest)
     rest, glued = _GLUED_DOT.subn(".", rest)
     rest, gaps = _GAP_BEFORE_SLASH.subn("", rest)
     rest, spaces = _WHITE.subn(".", rest)
-    return "".join(head.split()) + rest, dots + glued + gaps + spaces > 0
+    return "".join(head.split()) + rest, stray + dots + glued + gaps + spaces > 0
 
 
 def _repair(url: str) -> str:

@@ -8,6 +8,7 @@ that equal strings mean the same source.  Both are pure and never raise.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -71,6 +72,7 @@ HOST_TRACKING_PARAMS: dict[str, frozenset[str]] = {
 
 
 # ------------------------------------------------------------------ clean_url
+@functools.lru_cache(maxsize=1 << 18)  # pure: the same URL recurs across thousands of notes
 def clean_url(text: str) -> str | None:
     """A usable absolute http(s) URL from a URL as written in a note, or None."""
     s = _unwrap(_NOTE_NUMBER.sub("", _strip_text(text)))
@@ -137,10 +139,24 @@ def _assemble(scheme: str, rest: str) -> str | None:
     if port and not _PORT.match(port):
         return None
     if not (_HOST.match(host) or _IPV4.match(host) or host.startswith("[")):
-        return None
+        host = complete_host(host)
+        if not host:
+            return None
     netloc = f"{userinfo}{at}{host.lower()}" + (f":{port}" if port else "")
     tail = re.sub(r"\s", lambda m: _quote_char(m.group()), rest[end:])
     return f"{scheme}://{netloc}{tail}"
+
+
+def complete_host(host: str) -> str:
+    """A host whose last label lost letters (``meduza.i``), completed when exactly one
+    publisher host of the table starts with it; else ""."""
+    from briefgen.sources.publishers import PUBLISHERS
+
+    bare = strip_host_prefix(host.lower())
+    if "." not in bare or len(bare.rpartition(".")[2]) > 1:
+        return ""
+    found = [known for known in PUBLISHERS if known.startswith(bare) and known.count(".") == bare.count(".")]
+    return host.lower()[: len(host) - len(bare)] + found[0] if len(found) == 1 else ""
 
 
 def _quote_char(char: str) -> str:
@@ -161,6 +177,7 @@ class UrlParts:
         return [(unquote(name), unquote(value)) for name, _, value in pairs]
 
 
+@functools.lru_cache(maxsize=1 << 18)  # pure: the same URL recurs across thousands of notes
 def normalize_url(url: str) -> str:
     """The canonical form of a URL for identity matching; idempotent, never raises.
 

@@ -17,6 +17,7 @@ import pybtex.errors
 import yaml
 
 from briefgen.diagnostics import Diagnostic, Location, error, warning
+from briefgen.safe_yaml import alias_bomb, loader_for, unsafe_tags
 from briefgen.model import KIND_ALIASES, SOURCE_KINDS, Source
 from briefgen.sources.identity import clean_url
 from briefgen.sources.resolvers import MONTHS, identity_key, infer_source
@@ -25,7 +26,6 @@ FIELDS = ("url", "title", "publisher", "date", "kind", "aliases", "archived")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 _FULL_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt ].*)?$")
 _PARTIAL_DATE = re.compile(r"^[0-9]{4}(?:-[0-9]{1,2})?$")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULL = "tag:yaml.org,2002:null"
 
 
@@ -33,9 +33,15 @@ _NULL = "tag:yaml.org,2002:null"
 def parse_registry(text: str, path: str) -> tuple[list[Source], list[Diagnostic]]:
     """Sources from one YAML registry file: a mapping of id -> entry."""
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        root = yaml.compose(text, Loader=loader_for(text))
     except yaml.YAMLError as exc:
         return [], [_yaml_error(exc, path)]
+    except RecursionError:
+        return [], [error("registry.yaml", Location(path), "invalid YAML: it is nested too deeply",
+                          "write each entry as a flat mapping of fields")]
+    refused = _refuse(root, path)
+    if refused:
+        return [], refused
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL):
         return [], []
     if not isinstance(root, yaml.MappingNode):
@@ -49,6 +55,17 @@ def parse_registry(text: str, path: str) -> tuple[list[Source], list[Diagnostic]
         if source:
             sources.append(source)
     return sources, diagnostics
+
+
+def _refuse(root: yaml.Node | None, path: str) -> list[Diagnostic]:
+    """Alias bombs and tags that would construct objects (``!!python/object``) are refused."""
+    bomb = alias_bomb(root)
+    if bomb is not None:
+        return [error("registry.yaml", _loc(path, bomb), "invalid YAML: its aliases expand to a huge (or endless) value",
+                      "write the values out instead of repeating them with aliases")]
+    return [error("registry.tag", _loc(path, node), f"the YAML tag '{node.tag}' is not allowed",
+                  "remove the tag: registry values are plain text, lists and mappings")
+            for node in unsafe_tags(root)]
 
 
 def _yaml_error(exc: yaml.YAMLError, path: str) -> Diagnostic:

@@ -9,6 +9,7 @@ and title from the path.  Ids depend on the identity key only.
 
 from __future__ import annotations
 
+import functools
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from briefgen.diagnostics import Diagnostic, Location, error
 from briefgen.model import SOURCE_KINDS
 from briefgen.sources import publishers
 from briefgen.sources.identity import UrlParts, normalize_url, split_url, strip_host_prefix
+from briefgen.sources.titles import _PAGE_EXT, id_title, title_from_path  # noqa: F401 (title_from_path re-exported)
 from briefgen.text import short_hash, slugify
 
 ISW = publishers.ISW
@@ -60,13 +62,6 @@ _TELEGRAM_KEY = re.compile(r"^(?:c/[0-9]+|[^/]+)/[0-9]+$")
 _YOUTUBE_PATH = re.compile(r"^/(?:shorts|embed|live|v)/(?P<id>[A-Za-z0-9_-]{6,})$")
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,}$")
 _DOC_EXT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|rtf)$", re.IGNORECASE)
-_PAGE_EXT = re.compile(r"\.(?:s?html?|php[0-9]?|aspx?|jsp|cms|cfm|pdf|docx?|xlsx?|pptx?|odt|rtf)$",
-                       re.IGNORECASE)
-_WORD_SPLIT = re.compile(r"[\s_+-]+")
-_WORD = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)*$")
-_ID_LIKE = re.compile(r"^(?=.*[0-9])(?=.*[^\W\d_])\w{5,}$|^[0-9]{5,}$")
-_SLUG_DATE = re.compile(r"(?:^|[-_])(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}-[0-9]{2}-[0-9]{4}|[0-9]{8})(?=$|[-_])")
-_CAMEL_ID = re.compile(r"^(?=(?:.*[A-Z]){3})(?=.*[a-z][A-Z])[A-Za-z]{8,}$")
 _DATE_PATTERNS = (
     (re.compile(r"/(?P<y>[0-9]{4})/(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})(?:/|$)"), "ymd"),
     (re.compile(rf"/(?P<y>[0-9]{{4}})/(?P<m>{_MONTH_RE})/(?P<d>[0-9]{{1,2}})(?:/|$)", re.I), "ymd"),
@@ -110,6 +105,7 @@ class Rule:
 
 
 # ----------------------------------------------------------------- identity
+@functools.lru_cache(maxsize=1 << 18)  # pure: the same URL recurs across thousands of notes
 def identity_key(url: str) -> str:
     """Equal keys mean the same source; usually the canonical URL."""
     return _special_key(split_url(_unhashbang(url))) or normalize_url(_unhashbang(url))
@@ -294,7 +290,7 @@ def _infer_web(key: str, rules: tuple[Rule, ...]) -> Fields:
     tail = title or unquote(_fallback_tail(parts), errors="replace")
     stamp = date.isoformat() if date else ""
     source_id = "-".join(p for p in (id_part(publisher), stamp, id_part(tail)) if p)
-    return title or _fallback_title(parts, path), publisher, date, kind, source_id
+    return title or id_title(path) or _fallback_title(parts, path), publisher, date, kind, source_id
 
 
 def _infer_isw_page(parts: UrlParts, path: str, kind: str, date: dt.date | None) -> Fields:
@@ -333,41 +329,7 @@ def _match_rule(host: str, rules: tuple[Rule, ...]) -> Rule | None:
     return max(matching, key=lambda r: len(r.host)) if matching else None
 
 
-# ------------------------------------------------------------ titles, dates
-def title_from_path(path: str, keep_numbers: bool = False) -> str:
-    """A sentence-case title from the last readable segment of a decoded path."""
-    for segment in reversed([s for s in path.split("/") if s]):
-        words = _segment_words(segment, keep_numbers)
-        if sum(1 for w in words if _WORD.match(w)) >= max(2, (len(words) + 1) // 2):
-            return _sentence(words)
-    return ""
-
-
-def _segment_words(segment: str, keep_numbers: bool) -> list[str]:
-    segment = _PAGE_EXT.sub("", segment)
-    if not keep_numbers:
-        segment = _SLUG_DATE.sub("-", segment)
-    words = [w for w in _WORD_SPLIT.split(segment) if w]
-    if keep_numbers:
-        return words
-    while words and _is_id(words[-1]):
-        words.pop()
-    while words and _is_id(words[0]):
-        words.pop(0)
-    return words
-
-
-def _is_id(word: str) -> bool:
-    return bool(_ID_LIKE.match(word) or _CAMEL_ID.match(word))
-
-
-def _sentence(words: list[str]) -> str:
-    text = " ".join(words)
-    if text == text.lower() or text == text.upper():
-        text = text.lower()
-    return text[:1].upper() + text[1:]
-
-
+# -------------------------------------------------------------------- dates
 def date_from_path(path: str) -> dt.date | None:
     """The publication date written in a URL path, when day, month and year are all there."""
     for pattern, _order in _DATE_PATTERNS:

@@ -1,0 +1,201 @@
+"""Sources as bibliography entries, formatted through a pybtex formatting style.
+
+``BriefgenStyle`` is a pybtex style plugin (``pybtex.style.formatting``, name
+``briefgen``) that writes a source the way ISW's notes read it: publisher, title (in
+``<cite>`` in HTML), date (``Reuters, Putin wants a ceasefire, May 24, 2024.``).  It is
+registered through the package's entry points and, for a source tree without
+installation metadata, with ``pybtex.plugin.register_plugin`` on import.
+
+``briefgen.yaml`` chooses the style (``citation_style``: ``briefgen``, or any pybtex
+style such as ``unsrt``).  A style that needs a field a source lacks degrades to the
+built-in style with a warning; formatting never raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pybtex.plugin
+from pybtex.database import Entry, Person
+from pybtex.style.formatting import BaseStyle, toplevel
+from pybtex.style.template import FieldIsMissing, field, optional, sentence, tag
+
+from briefgen.diagnostics import Diagnostic, Location, error, warning
+from briefgen.model import Brief, Source
+
+STYLE_GROUP = "pybtex.style.formatting"
+DEFAULT_STYLE = "briefgen"
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+# Source kind -> BibTeX entry type
+ENTRY_TYPES = {"news": "article", "assessment": "techreport", "backgrounder": "techreport",
+               "document": "misc", "social": "misc", "other": "misc"}
+_PUBLISHER_FIELD = {"article": "journal", "techreport": "institution", "misc": "howpublished"}
+_LATEX_SPECIALS = str.maketrans({"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "$": r"\$",
+                                 "{": "", "}": "", "\\": ""})
+
+
+# ------------------------------------------------------------- the style plugin
+class BriefgenStyle(BaseStyle):
+    """Publisher, title, date: how ISW's notes cite news, assessments and posts."""
+
+    default_name_style = "plain"
+    default_label_style = "number"
+    default_sorting_style = "none"
+
+    def _template(self):
+        return toplevel[
+            sentence(sep=", ")[
+                optional[field("publisher_text", raw=True)],
+                tag("cite")[field("title_text", raw=True)],
+                optional[field("date_text", raw=True)],
+            ],
+        ]
+
+    def get_article_template(self, e):
+        return self._template()
+
+    get_techreport_template = get_misc_template = get_online_template = get_article_template
+    get_report_template = get_book_template = get_unpublished_template = get_article_template
+
+
+def register() -> None:
+    """Make the built-in style findable by name, installed or not."""
+    pybtex.plugin.register_plugin(STYLE_GROUP, DEFAULT_STYLE, BriefgenStyle)
+
+
+register()
+
+
+# ------------------------------------------------------------------ entries
+def date_text(date: dt.date | None) -> str:
+    return f"{_MONTHS[date.month - 1]} {date.day}, {date.year}" if date else ""
+
+
+def latex(text: str) -> str:
+    """Text safe inside a BibTeX field value: specials escaped, braces dropped."""
+    return " ".join(text.translate(_LATEX_SPECIALS).split())
+
+
+def source_entry(source: Source) -> Entry:
+    """A pybtex entry for a source: BibTeX fields plus what the style prints."""
+    entry_type = ENTRY_TYPES.get(source.kind, "misc")
+    fields = {"title": latex(source.title), "url": source.url}
+    if source.publisher:
+        fields[_PUBLISHER_FIELD[entry_type]] = latex(source.publisher)
+    if source.date:
+        fields.update(_date_fields(source.date))
+    fields["note"] = f"{source.kind}" + (", inferred from the URL" if source.inferred else "")
+    return Entry(entry_type, fields=fields)
+
+
+def brief_entry(brief: Brief, site_title: str, url: str) -> Entry:
+    """A pybtex entry for a brief of the site (what ``cite.bib`` holds)."""
+    fields = {"title": latex(brief.title), "institution": latex(site_title), **_date_fields(brief.date)}
+    if brief.series:
+        fields["type"] = latex(brief.series)
+    if url:
+        fields["url"] = url
+    persons = {"author": [Person(name) for name in brief.authors]} if brief.authors else {}
+    return Entry("techreport", fields=fields, persons=persons)
+
+
+def _date_fields(date: dt.date) -> dict[str, str]:
+    return {"year": str(date.year), "month": _MONTHS[date.month - 1].lower()[:3],
+            "day": str(date.day), "date": date.isoformat()}
+
+
+def _display_entry(source: Source) -> Entry:
+    """The entry as the style sees it: with the display-only fields added."""
+    entry = source_entry(source)
+    entry.fields["title_text"] = source.title
+    if source.publisher:
+        entry.fields["publisher_text"] = source.publisher
+        entry.fields.setdefault("publisher", latex(source.publisher))
+    if source.date and date_text(source.date) not in source.title:
+        entry.fields["date_text"] = date_text(source.date)
+    entry.key = source.id
+    return entry
+
+
+# --------------------------------------------------------------- formatting
+@dataclass(frozen=True)
+class Formatted:
+    html: str
+    text: str
+    missing: str = ""          # the field the chosen style lacked ("" when none)
+
+
+@lru_cache(maxsize=1)
+def default_style() -> BriefgenStyle:
+    """The built-in style (made once: making a style looks up three plugins)."""
+    return BriefgenStyle()
+
+
+@lru_cache(maxsize=8)
+def _style_class(name: str):
+    return pybtex.plugin.find_plugin(STYLE_GROUP, name)
+
+
+def load_style(name: str) -> BaseStyle | None:
+    """The style plugin called ``name``, or None when there is none."""
+    try:
+        return _style_class(name)()
+    except Exception:  # noqa: BLE001 - pybtex raises PluginNotFound and others
+        return None
+
+
+def format_source(source: Source, style: BaseStyle | None = None) -> Formatted:
+    """``source`` formatted by ``style`` (default: the built-in one); never raises."""
+    style = style or default_style()
+    entry = _display_entry(source)
+    try:
+        rich = style.format_entry(source.id, entry).text
+        return Formatted(rich.render(_backend("html")), rich.render(_backend("text")))
+    except FieldIsMissing as exc:
+        missing = getattr(exc, "field_name", "") or str(exc)
+    except Exception as exc:  # noqa: BLE001 - a third-party style may fail in any way
+        missing = f"({type(exc).__name__})"
+    fallback = default_style().format_entry(source.id, _display_entry(source)).text
+    return Formatted(fallback.render(_backend("html")), fallback.render(_backend("text")), missing)
+
+
+@lru_cache(maxsize=4)
+def _backend(name: str):
+    """A pybtex output backend, looked up once (each lookup scans the installed packages)."""
+    return pybtex.plugin.find_plugin("pybtex.backends", name)()
+
+
+def format_sources(sources: tuple[Source, ...], style_name: str) -> dict[str, Formatted]:
+    style = load_style(style_name) or default_style()
+    return {source.id: format_source(source, style) for source in sources}
+
+
+def style_diagnostics(style_name: str, formatted: dict[str, Formatted],
+                      sources: tuple[Source, ...], where: Location) -> list[Diagnostic]:
+    """An error for an unknown style; one warning per field the style missed."""
+    if load_style(style_name) is None:
+        return [error("config.citation-style", where, f"no pybtex formatting style called {style_name!r}",
+                      f"use {DEFAULT_STYLE!r} (the built-in style) or an installed pybtex style such as 'unsrt'")]
+    missed: dict[str, list[Source]] = {}
+    for source in sources:
+        item = formatted.get(source.id)
+        if item and item.missing:
+            missed.setdefault(item.missing, []).append(source)
+    return [
+        warning("source.style-field", found[0].location or where,
+                f"citation style {style_name!r} needs the field {name!r}, which {len(found)} source(s) lack "
+                f"(first: {found[0].id}); they are shown in the built-in style",
+                f"add {name!r} to those registry entries, or choose citation_style: {DEFAULT_STYLE}")
+        for name, found in sorted(missed.items())
+    ]
+
+
+def source_labels(style_name: str, sources: tuple[Source, ...],
+                  where: Location = Location("briefgen.yaml")) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Every source formatted as HTML by the chosen style, and what went wrong doing so."""
+    formatted = format_sources(sources, style_name)
+    diagnostics = style_diagnostics(style_name, formatted, sources, where)
+    return {sid: item.html for sid, item in formatted.items()}, diagnostics

@@ -1,0 +1,145 @@
+"""Exports of each brief: how to cite it, and everything it cites.
+
+``cite.*`` holds the brief itself, ``sources.*`` every source its notes cite (in order
+of first citation), each as BibTeX (``.bib``), RIS (``.ris``) and CSL-JSON (``.json``).
+Pure functions of the ``Site``; the plan stage turns them into pages.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pybtex.database import Entry, Person
+
+from briefgen.bibstyle import brief_entry, source_entry
+from briefgen.model import Brief, Site, Source
+
+EXPORT_FILES = ("cite.bib", "sources.bib", "cite.ris", "sources.ris", "cite.json", "sources.json")
+RIS_TYPES = {"news": "NEWS", "assessment": "RPRT", "backgrounder": "RPRT", "document": "GEN",
+             "social": "ELEC", "other": "ELEC"}
+CSL_TYPES = {"news": "article-newspaper", "assessment": "report", "backgrounder": "report",
+             "document": "document", "social": "post", "other": "webpage"}
+_FIELD_ORDER = ("author", "title", "type", "journal", "institution", "howpublished", "year", "month",
+                "day", "date", "url", "note")
+
+
+def brief_exports(site: Site, brief: Brief) -> dict[str, str]:
+    """The six export files of ``brief``: name -> text."""
+    sources = cited_sources(site, brief)
+    url = brief_url(site, brief)
+    return {
+        "cite.bib": bibtex([(brief.slug, brief_entry(brief, site.title, url))]),
+        "sources.bib": bibtex([(s.id, source_entry(s)) for s in sources]),
+        "cite.ris": ris_brief(brief, site.title, url),
+        "sources.ris": "".join(ris_source(s) for s in sources),
+        "cite.json": _json([csl_brief(brief, site.title, url)]),
+        "sources.json": _json([csl_source(s) for s in sources]),
+    }
+
+
+def cited_sources(site: Site, brief: Brief) -> list[Source]:
+    by_id = {s.id: s for s in site.sources}
+    ids = dict.fromkeys(
+        sid for note in brief.notes for sid in site.note_sources.get((brief.slug, note.id), ()) if sid
+    )
+    return [by_id[sid] for sid in ids if sid in by_id]
+
+
+def brief_url(site: Site, brief: Brief) -> str:
+    return f"{site.base_url}briefs/{brief.slug}/" if site.base_url else ""
+
+
+# ------------------------------------------------------------------- BibTeX
+def bibtex(entries: list[tuple[str, Entry]]) -> str:
+    """BibTeX text, fields in a fixed order, values in braces (no braces inside)."""
+    return "\n".join(_bib_entry(key, entry) for key, entry in entries)
+
+
+def _bib_entry(key: str, entry: Entry) -> str:
+    values = {name: str(value) for name, value in entry.fields.items()}
+    if entry.persons.get("author"):
+        values["author"] = " and ".join(str(p) for p in entry.persons["author"])
+    names = [n for n in _FIELD_ORDER if n in values] + sorted(set(values) - set(_FIELD_ORDER))
+    lines = [f"@{entry.type}{{{key},"]
+    lines += [f"  {name} = {{{_brace_safe(values[name], name)}}}," for name in names]
+    return "\n".join(lines) + "\n}\n"
+
+
+def _brace_safe(value: str, name: str) -> str:
+    if name == "url":
+        return value.replace("{", "%7B").replace("}", "%7D")
+    return value.replace("{", "").replace("}", "")
+
+
+# ---------------------------------------------------------------------- RIS
+def _ris(lines: list[tuple[str, str]]) -> str:
+    kept = [(tag, " ".join(value.split())) for tag, value in lines if value]
+    return "".join(f"{tag}  - {value}\n" for tag, value in kept) + "ER  - \n"
+
+
+def ris_source(source: Source) -> str:
+    date = source.date
+    return _ris([
+        ("TY", RIS_TYPES.get(source.kind, "ELEC")), ("ID", source.id), ("TI", source.title),
+        ("PB", source.publisher), ("PY", str(date.year) if date else ""),
+        ("DA", date.strftime("%Y/%m/%d") if date else ""), ("UR", source.url),
+        ("N1", "inferred from the URL" if source.inferred else ""),
+    ])
+
+
+def ris_brief(brief: Brief, site_title: str, url: str) -> str:
+    authors = [("AU", _ris_name(name)) for name in brief.authors]
+    return _ris([
+        ("TY", "RPRT"), ("ID", brief.slug), ("TI", brief.title), *authors, ("T3", brief.series),
+        ("PB", site_title), ("PY", str(brief.date.year)), ("DA", brief.date.strftime("%Y/%m/%d")),
+        ("UR", url), ("AB", brief.summary),
+    ])
+
+
+def _ris_name(name: str) -> str:
+    given, family = _split_name(name)
+    return f"{family}, {given}" if given else family
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    try:
+        person = Person(name)
+    except Exception:  # noqa: BLE001 - pybtex rejects some spellings of names
+        return "", name
+    given = " ".join(person.first_names + person.middle_names)
+    family = " ".join(person.prelast_names + person.last_names)
+    return given, family or name
+
+
+# ----------------------------------------------------------------- CSL-JSON
+def _issued(date) -> dict:
+    return {"issued": {"date-parts": [[date.year, date.month, date.day]]}} if date else {}
+
+
+def csl_source(source: Source) -> dict:
+    item = {"id": source.id, "type": CSL_TYPES.get(source.kind, "webpage"), "title": source.title}
+    if source.publisher:
+        key = "container-title" if source.kind == "news" else "publisher"
+        item[key] = source.publisher
+    item.update(_issued(source.date))
+    item["URL"] = source.url
+    return item
+
+
+def csl_brief(brief: Brief, site_title: str, url: str) -> dict:
+    item: dict = {"id": brief.slug, "type": "report", "title": brief.title}
+    if brief.authors:
+        item["author"] = [dict(zip(("given", "family"), _split_name(n))) for n in brief.authors]
+    if brief.series:
+        item["collection-title"] = brief.series
+    item["publisher"] = site_title
+    item.update(_issued(brief.date))
+    if url:
+        item["URL"] = url
+    if brief.summary:
+        item["abstract"] = brief.summary
+    return item
+
+
+def _json(items: list[dict]) -> str:
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"

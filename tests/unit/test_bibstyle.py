@@ -1,0 +1,74 @@
+"""The built-in pybtex style plugin and source formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pybtex.plugin
+
+from briefgen.bibstyle import (BriefgenStyle, DEFAULT_STYLE, format_source, load_style, source_labels,
+                               style_diagnostics, format_sources)
+from briefgen.diagnostics import Location
+from briefgen.model import Source
+
+NEWS = Source("reuters-x", "https://www.reuters.com/x", "Putin wants a ceasefire & more", "Reuters",
+              dt.date(2024, 5, 24), "news")
+POST = Source("telegram-rybar-1", "https://t.me/rybar/1", "@rybar, post 1", "Telegram", None, "social", inferred=True)
+ASSESSMENT = Source("isw-assessment-2024-05-24", "https://isw.pub/UkrWar052424",
+                    "Russian Offensive Campaign Assessment, May 24, 2024", "Institute for the Study of War",
+                    dt.date(2024, 5, 24), "assessment")
+
+
+def test_the_style_is_a_pybtex_plugin_found_by_name():
+    assert pybtex.plugin.find_plugin("pybtex.style.formatting", DEFAULT_STYLE) is BriefgenStyle
+    assert isinstance(load_style("briefgen"), BriefgenStyle)
+    assert load_style("no-such-style") is None
+
+
+def test_publisher_title_date_as_isw_notes_read():
+    assert format_source(NEWS).text == "Reuters, Putin wants a ceasefire & more, May 24, 2024."
+    assert format_source(NEWS).html == "Reuters, <cite>Putin wants a ceasefire &amp; more</cite>, May 24, 2024."
+    assert format_source(POST).text == "Telegram, @rybar, post 1."
+    assert format_source(ASSESSMENT).text == (
+        "Institute for the Study of War, Russian Offensive Campaign Assessment, May 24, 2024.")
+
+
+def test_latex_specials_in_titles_are_text():
+    odd = Source("o", "https://a.org/x", "50% of {the} $5 _x_ <b>", "", None, "other")
+    assert format_source(odd).html == "<cite>50% of {the} $5 _x_ &lt;b&gt;</cite>."
+
+
+def test_a_style_that_needs_a_missing_field_degrades_with_one_warning():
+    formatted = format_sources((NEWS, POST), "unsrt")
+    assert formatted["reuters-x"].missing == "author"
+    assert formatted["reuters-x"].text == "Reuters, Putin wants a ceasefire & more, May 24, 2024."
+    diagnostics = style_diagnostics("unsrt", formatted, (NEWS, POST), Location("briefgen.yaml"))
+    assert [(d.code, d.severity) for d in diagnostics] == [("source.style-field", "warning")]
+    assert "needs the field 'author', which 1 source(s) lack (first: reuters-x)" in diagnostics[0].message
+
+
+def test_an_unknown_style_is_an_error_and_labels_still_come():
+    labels, diagnostics = source_labels("nonesuch", (NEWS,))
+    assert labels == {"reuters-x": "Reuters, <cite>Putin wants a ceasefire &amp; more</cite>, May 24, 2024."}
+    assert [(d.code, d.severity) for d in diagnostics] == [("config.citation-style", "error")]
+
+
+def test_the_style_is_found_without_installation_metadata(monkeypatch):
+    from briefgen import bibstyle
+
+    monkeypatch.setattr(pybtex.plugin, "entry_points", lambda **_: [])
+    monkeypatch.setattr(pybtex.plugin, "_RUNTIME_PLUGINS", {})
+    bibstyle._style_class.cache_clear()
+    try:
+        assert load_style("briefgen") is None  # nothing registered, nothing installed
+        bibstyle.register()
+        assert pybtex.plugin.find_plugin("pybtex.style.formatting", "briefgen") is BriefgenStyle
+    finally:
+        bibstyle._style_class.cache_clear()
+
+
+def test_the_package_declares_the_entry_point(repo):
+    import tomllib
+
+    project = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["entry-points"]["pybtex.style.formatting"] == {"briefgen": "briefgen.bibstyle:BriefgenStyle"}
