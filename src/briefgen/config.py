@@ -12,6 +12,7 @@ import yaml
 
 from briefgen.diagnostics import Diagnostic, Location, error
 from briefgen.model import InputFile
+from briefgen.safe_yaml import alias_bomb, loader_for
 
 CONFIG_FILE = "briefgen.yaml"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -28,6 +29,7 @@ class Config:
     ignore: tuple[str, ...] = ()          # diagnostic codes silenced for this site
     resolvers: tuple[Any, ...] = ()       # raw rule mappings, validated by the sources stage
     assessment_series: tuple[str, ...] = ("Russian Offensive Campaign Assessment",)
+    citation_style: str = "briefgen"      # pybtex formatting style for sources (bibstyle.py)
     resolvers_location: Location = field(default=Location(CONFIG_FILE))
 
 
@@ -41,6 +43,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "ignore": list,
     "resolvers": list,
     "assessment_series": list,
+    "citation_style": str,
 }
 
 
@@ -49,10 +52,18 @@ def load_config(file: InputFile | None) -> tuple[Config, list[Diagnostic]]:
     if file is None or not file.text.strip():
         return Config(), []
     try:
-        node = yaml.compose(file.text, Loader=SAFE_LOADER)
-        data = yaml.load(file.text, Loader=SAFE_LOADER)
+        node = yaml.compose(file.text, Loader=loader_for(file.text))
+        bomb = alias_bomb(node)
+        if bomb is not None:
+            return Config(), [error("config.yaml", Location(file.path, bomb.start_mark.line + 1, bomb.start_mark.column + 1),
+                                    "briefgen.yaml is not valid YAML: its aliases expand to a huge (or endless) value",
+                                    "write the values out instead of repeating them with aliases")]
+        data = yaml.load(file.text, Loader=loader_for(file.text))
     except yaml.YAMLError as exc:
         return Config(), [_yaml_error(file.path, exc)]
+    except RecursionError:
+        return Config(), [error("config.yaml", Location(file.path), "briefgen.yaml is nested too deeply",
+                                "write settings as `key: value` lines")]
     if not isinstance(data, dict):
         return Config(), [
             error("config.not-mapping", Location(file.path), "briefgen.yaml must be a mapping of settings",

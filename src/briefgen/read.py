@@ -17,6 +17,7 @@ THEME_DIR = Path(__file__).parent / "theme"
 BRIEF_SUFFIXES = (".md", ".markdown")
 REGISTRY_SUFFIXES = (".yaml", ".yml", ".bib")
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_LINE_CHARS = 1_000_000  # a longer line is refused: no brief needs one, and parsers slow down
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,24 @@ def _decode(rel: str, data: bytes, diagnostics: list[Diagnostic]) -> InputFile |
                                  f"{rel} contains a NUL character: is it a binary file?",
                                  "remove the file or the NUL character"))
         return None
-    return InputFile(rel, text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    too_long = _long_line(text)
+    if too_long:
+        diagnostics.append(error("read.long-line", Location(rel, too_long, MAX_LINE_CHARS + 1),
+                                 f"line {too_long} of {rel} is longer than {MAX_LINE_CHARS:,} characters",
+                                 "break the line; no brief or registry needs lines this long"))
+        return None
+    return InputFile(rel, text)
+
+
+def _long_line(text: str) -> int:
+    """The number of the first line longer than MAX_LINE_CHARS, or 0."""
+    if len(text) <= MAX_LINE_CHARS:
+        return 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            return number
+    return 0
 
 
 def _read_templates(root: Path, diagnostics: list[Diagnostic]) -> tuple[InputFile, ...]:

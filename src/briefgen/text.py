@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 MAX_SLUG = 80
 
 
@@ -32,3 +36,14 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> str:
 
 def short_hash(text: str, length: int = 8) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
+
+
+def is_safe_url(url: str) -> bool:
+    """True for a URL whose scheme is http, https or mailto, or a relative URL.
+
+    Judged the way a browser reads an ``href``: after entity decoding and without the
+    white space and control characters it ignores (``java&#x09;script:`` is a scheme).
+    """
+    text = _IGNORED_BY_BROWSERS.sub("", html.unescape(url))
+    scheme = _URL_SCHEME.match(text)
+    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES

@@ -15,16 +15,13 @@ from dataclasses import dataclass
 import yaml
 
 from briefgen.diagnostics import Diagnostic, Location, error, warning
+from briefgen.safe_yaml import alias_bomb, loader_for
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# libyaml recurses in C on nested collections and can overflow the stack on hostile
-# input; text with many nesting characters goes to the pure-Python loader, whose
-# RecursionError is reported like any other YAML problem.
-MAX_NESTING_CHARS = 1000
 
 ALLOWED_KEYS = ("title", "date", "authors", "series", "summary", "tags", "shortlink", "slug")
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HTTP = re.compile(r"(?:https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?:[/?#]\S*)?$|https?://\S+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,7 @@ def _fields(data: dict, reader: _Reader) -> FrontMatter | None:
         "series": _string(data, "series", reader),
         "summary": _string(data, "summary", reader),
         "tags": _strings(data, "tags", reader),
-        "shortlinks": _strings(data, "shortlink", reader),
+        "shortlinks": _shortlinks(data, reader),
         "slug": _slug(data, reader),
     }
     if title is None or date is None:
@@ -94,10 +91,14 @@ def _fields(data: dict, reader: _Reader) -> FrontMatter | None:
 
 def _load(text: str, path: str, first_line: int):
     """``(data, key marks, None)`` or ``(None, {}, diagnostic)`` for YAML that cannot be read."""
-    loader = _loader_class(text)(text)
+    loader = loader_for(text)(text)
     where: list = [None]  # the node being built, to place errors that carry no mark
     try:
         node = loader.get_single_node()
+        bomb = alias_bomb(node)
+        if bomb is not None:
+            return None, {}, _yaml_error(path, first_line, bomb.start_mark,
+                                         "its aliases expand to a huge (or endless) value")
         data = _construct(loader, node, where)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -125,11 +126,6 @@ def _construct(loader, node, where: list):
         where[0] = value_node
         data[key] = loader.construct_object(value_node, deep=True)
     return data
-
-
-def _loader_class(text: str) -> type:
-    nesting = sum(text.count(char) for char in "[{-?")
-    return Loader if nesting <= MAX_NESTING_CHARS else yaml.SafeLoader
 
 
 def _yaml_error(path: str, first_line: int, mark, problem: str) -> Diagnostic:
@@ -216,6 +212,15 @@ def _strings(data: dict, key: str, reader: _Reader) -> tuple[str, ...]:
                  f"`{key}` must be text or a list of text, not {_kind(value)}",
                  f"write `{key}: [first, second]`")
     return ()
+
+
+def _shortlinks(data: dict, reader: _Reader) -> tuple[str, ...]:
+    links = _strings(data, "shortlink", reader)
+    bad = [link for link in links if not _HTTP.match(link)]
+    if bad:
+        reader.error("frontmatter.shortlink", "shortlink", f"`{bad[0]}` is not an http(s) URL",
+                     "write the full address, e.g. `shortlink: https://example.org/abc`")
+    return tuple(link for link in links if link not in bad)
 
 
 def _slug(data: dict, reader: _Reader) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -16,6 +17,11 @@ from briefgen.model import Brief, Note, Reference
 from briefgen.text import slugify
 
 MAX_SUMMARY = 300
+# URL schemes briefgen never links (markdown ``validateLink`` leaves them as text): reported
+# in the Markdown source so that the analyst learns why a link is not one.
+_UNSUPPORTED_SCHEME = re.compile(
+    r"(?<![\w.+-])(?:(?:java|vb)script[\t ]*:|data:[\w.+-]+/|file:/|ftps?://|about:|blob:)", re.IGNORECASE
+)
 
 
 def parse_brief(text: str, path: str) -> tuple[Brief | None, list[Diagnostic]]:
@@ -33,8 +39,23 @@ def parse_brief(text: str, path: str) -> tuple[Brief | None, list[Diagnostic]]:
     references, reference_diagnostics = _references(tokens, path)
     diagnostics += note_diagnostics + reference_diagnostics
     diagnostics += _unreferenced(notes, references, _written_names(env))
+    diagnostics += _unsupported_links(text, front.map[1], path)
     body_html = md.renderer.render(tokens, md.options, env).lstrip("\n")
     return _brief(fields, path, tokens, body_html, notes, references), diagnostics
+
+
+def _unsupported_links(text: str, body_start: int, path: str) -> list[Diagnostic]:
+    """A warning for every ``javascript:``, ``data:``, ``file:`` or ``ftp:`` URL in the body."""
+    found = []
+    for number, line in enumerate(text.split("\n")[body_start:], start=body_start + 1):
+        for match in _UNSUPPORTED_SCHEME.finditer(line):
+            scheme = match.group(0).split(":")[0].strip().lower()
+            found.append(warning(
+                "link.scheme", Location(path, number, match.start() + 1),
+                f"`{scheme}:` URLs are not supported; this one is shown as text, never as a link",
+                "link to an http(s) address instead",
+            ))
+    return found
 
 
 def _missing_front_matter(text: str, path: str) -> Diagnostic:
