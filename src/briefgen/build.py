@@ -7,18 +7,24 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+from briefgen.bibstyle import source_labels
 from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_diagnostics, strict as make_strict
 from briefgen.markdown import parse_brief
-from briefgen.model import Brief, InputFile, Source
+from briefgen.model import Brief, InputFile, Page, Site, Source
 from briefgen.plan import plan_site
-from briefgen.read import read_site
+from briefgen.read import SiteFiles, read_site
 from briefgen.render import render_site
 from briefgen.resolve import resolve_site, with_build_date
+from briefgen.search import index_search
 from briefgen.sources.registry import parse_bibtex, parse_registry
 from briefgen.sources.resolvers import parse_rules
 from briefgen.write import build_lock, write_site
+
+ParseOne = Callable[[InputFile], tuple[Brief | None, list[Diagnostic]]]
+ParseSources = Callable[[InputFile], tuple[list[Source], list[Diagnostic]]]
 
 
 @dataclass(frozen=True)
@@ -39,42 +45,77 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
     """
     started = time.perf_counter()
     files, diagnostics = read_site(root)
+    compiled = compile_site(files, diagnostics, strict)
+    site, pages = compiled.site, compiled.pages
+    outputs = render_site(site, pages, files.templates, files.assets)
+    outputs = index_search(outputs)
+    written = _write(out or root / "site", outputs) if write else len(outputs)
+    return BuildReport(len(site.briefs), len(site.sources), len(pages), written,
+                       compiled.diagnostics, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Everything before rendering: the resolved site, its pages, the judged diagnostics."""
+
+    config: Config
+    site: Site
+    pages: tuple[Page, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def compile_site(files: SiteFiles, read_diagnostics: list[Diagnostic], strict: bool = False,
+                 parse_one: ParseOne | None = None, parse_sources: ParseSources | None = None) -> Compiled:
+    """parse -> resolve -> plan. ``parse_one``/``parse_sources`` parse one file (a cache may
+    stand in for them: ``briefgen serve`` re-parses only the files that changed).
+
+    Raises BriefgenError when there are errors (after ``--strict`` and ``ignore:``).
+    """
+    diagnostics = list(read_diagnostics)
     config, more = load_config(files.config)
     diagnostics += more
     rules, more = parse_rules(list(config.resolvers), config.resolvers_location)
     diagnostics += more
-    briefs, more = parse_briefs(files.briefs)
+    briefs, more = parse_briefs(files.briefs, parse_one or parse_brief_file)
     diagnostics += more
-    registry, more = parse_registries(files.registries)
+    registry, more = parse_registries(files.registries, parse_sources or parse_registry_file)
     diagnostics += more
     site, more = resolve_site(config, briefs, registry, rules)
     site = with_build_date(site, source_date_epoch())
     diagnostics += more
+    labels, more = source_labels(config.citation_style, site.sources)
+    diagnostics += more
     diagnostics = _judge(diagnostics, config, strict)
     if has_errors(diagnostics):
         raise BriefgenError(diagnostics)
-    pages = plan_site(site)
-    outputs = render_site(site, pages, files.templates, files.assets)
-    written = _write(out or root / "site", outputs) if write else len(outputs)
-    return BuildReport(len(site.briefs), len(site.sources), len(pages), written,
-                       tuple(diagnostics), time.perf_counter() - started)
+    return Compiled(config, site, plan_site(site, labels), tuple(diagnostics))
 
 
-def parse_briefs(files: tuple[InputFile, ...]) -> tuple[list[Brief], list[Diagnostic]]:
+def parse_brief_file(file: InputFile) -> tuple[Brief | None, list[Diagnostic]]:
+    return parse_brief(file.text, file.path)
+
+
+def parse_registry_file(file: InputFile) -> tuple[list[Source], list[Diagnostic]]:
+    parse = parse_bibtex if file.path.endswith(".bib") else parse_registry
+    return parse(file.text, file.path)
+
+
+def parse_briefs(files: tuple[InputFile, ...], parse_one: ParseOne | None = None,
+                 ) -> tuple[list[Brief], list[Diagnostic]]:
     briefs, diagnostics = [], []
     for file in files:
-        brief, more = parse_brief(file.text, file.path)
+        brief, more = (parse_one or parse_brief_file)(file)
         diagnostics += more
         if brief is not None:
             briefs.append(brief)
     return briefs, diagnostics
 
 
-def parse_registries(files: tuple[InputFile, ...]) -> tuple[list[Source], list[Diagnostic]]:
+def parse_registries(files: tuple[InputFile, ...], parse_sources: ParseSources | None = None,
+                     ) -> tuple[list[Source], list[Diagnostic]]:
     sources, diagnostics = [], []
     for file in files:
-        parse = parse_bibtex if file.path.endswith(".bib") else parse_registry
-        found, more = parse(file.text, file.path)
+        found, more = (parse_sources or parse_registry_file)(file)
         sources += found
         diagnostics += more
     return sources, diagnostics

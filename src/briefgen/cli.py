@@ -70,3 +70,9 @@ def init_command(directory: Path) -> None:
 
 
 # Commands defined in modules of their own register here, one line each.
+from briefgen.cli_import import import_command, sources_command  # noqa: E402
+main.add_command(import_command)
+main.add_command(sources_command)
+from briefgen.cli_serve import new_command, serve_command  # noqa: E402
+main.add_command(serve_command)
+main.add_command(new_command)

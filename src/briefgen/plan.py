@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from briefgen.exports import brief_exports
 from briefgen.model import Backlink, Brief, Citation, Note, Page, Reference, Site, Source
 from briefgen.sources.identity import clean_url
 from briefgen.text import slugify
@@ -23,6 +24,7 @@ class NoteItem:
     brief: Brief | None = None   # the brief of this site that the source is
     href: str = ""               # external link ("" for a disguised or unusable URL)
     count: int = 0               # how many notes cite the source, site-wide
+    label_html: str = ""         # the source as the citation style formats it (bibstyle.py)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class BriefView:
     cites: tuple[Brief, ...]
     cited_by: tuple[Brief, ...]
     source_count: int
+    sources: tuple["SourceView", ...] = ()    # every source it cites, in order of first citation
+    new_sources: tuple["SourceView", ...] = ()  # those this brief is the first on the site to cite
+    exports: tuple[str, ...] = ()             # citation files beside the page (cite.bib, ...)
+    publishers: tuple[str, ...] = ()          # publishers of its sources, sorted (search filter)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class SourceView:
     last_cited: dt.date | None
     href: str
     archived_href: str
+    label_html: str = ""         # the source as the citation style formats it (bibstyle.py)
 
     @property
     def count(self) -> int:
@@ -70,17 +77,22 @@ class PublisherView:
     sources: tuple[SourceView, ...]
 
 
-def plan_site(site: Site) -> tuple[Page, ...]:
+def plan_site(site: Site, labels: dict[str, str] | None = None) -> tuple[Page, ...]:
+    """``labels``: source id -> the source formatted by the citation style (HTML)."""
     briefs = {b.slug: b for b in site.briefs}
-    sources = _source_views(site, briefs)
+    sources = _source_views(site, briefs, labels or {})
     publishers = _publisher_views(site, sources)
+    exports = _export_pages(site)
     pages = [Page("index.html", "index.html", (("briefs", site.briefs),))]
-    pages += [Page(f"briefs/{b.slug}/index.html", "brief.html", (("view", _brief_view(site, b, briefs, sources)),))
+    pages += [Page(f"briefs/{b.slug}/index.html", "brief.html",
+                   (("view", _brief_view(site, b, briefs, sources, _names(exports, b.slug))),))
               for b in site.briefs]
+    pages += exports
     pages.append(Page("sources/index.html", "sources.html", (("sources", tuple(sources.values())),)))
     pages += [Page(f"sources/{v.source.id}/index.html", "source.html", (("view", v),)) for v in sources.values()]
     pages.append(Page("publishers/index.html", "publishers.html", (("publishers", publishers),)))
     pages += [Page(f"publishers/{p.slug}/index.html", "publisher.html", (("view", p),)) for p in publishers]
+    pages.append(Page("search/index.html", "search.html"))
     pages.append(Page("404.html", "404.html"))
     if site.base_url:
         pages.append(Page("feed.xml", "feed.xml", (("briefs", site.briefs[:50]),)))
@@ -88,8 +100,13 @@ def plan_site(site: Site) -> tuple[Page, ...]:
     return tuple(pages)
 
 
+def _names(exports: list[Page], slug: str) -> tuple[str, ...]:
+    folder = f"briefs/{slug}/"
+    return tuple(p.path.removeprefix(folder) for p in exports if p.path.startswith(folder))
+
+
 def _brief_view(site: Site, brief: Brief, briefs: dict[str, Brief],
-                sources: dict[str, SourceView]) -> BriefView:
+                sources: dict[str, SourceView], exports: tuple[str, ...] = ()) -> BriefView:
     refs: dict[str, list[Reference]] = {}
     for ref in brief.references:
         refs.setdefault(ref.note, []).append(ref)
@@ -97,13 +114,22 @@ def _brief_view(site: Site, brief: Brief, briefs: dict[str, Brief],
         NoteView(note, _note_items(site, brief, note, briefs, sources), tuple(refs.get(note.id, ())))
         for note in brief.notes
     )
-    cited = {s for n in brief.notes for s in site.note_sources.get((brief.slug, n.id), ()) if s}
+    cited = tuple(sources[s] for s in dict.fromkeys(
+        s for n in brief.notes for s in site.note_sources.get((brief.slug, n.id), ()) if s) if s in sources)
     return BriefView(
         brief=brief, notes=notes,
         cites=_by_date(briefs[s] for s in site.cites.get(brief.slug, ())),
         cited_by=_by_date(briefs[s] for s in site.cited_by.get(brief.slug, ())),
-        source_count=len(cited),
+        source_count=len(cited), sources=cited,
+        new_sources=tuple(v for v in cited if first_citing(v) == brief.slug),
+        exports=exports,
+        publishers=tuple(sorted({v.source.publisher for v in cited if v.source.publisher})),
     )
+
+
+def first_citing(view: SourceView) -> str:
+    """Slug of the brief that cited the source first (earliest date, then slug)."""
+    return min(((c.brief.date, c.brief.slug) for c in view.citing), default=(None, ""))[1]
 
 
 def _note_items(site: Site, brief: Brief, note: Note, briefs: dict[str, Brief],
@@ -122,11 +148,20 @@ def _note_items(site: Site, brief: Brief, note: Note, briefs: dict[str, Brief],
             continue
         href = safe_href(citation.url or citation.text) if citation.linked else ""
         items.append(NoteItem("source", citation=citation, source=view.source, brief=view.brief,
-                              href=href, count=view.count))
+                              href=href, count=view.count, label_html=view.label_html))
     return tuple(items)
 
 
-def _source_views(site: Site, briefs: dict[str, Brief]) -> dict[str, SourceView]:
+def _export_pages(site: Site) -> list[Page]:
+    """cite.* (the brief) and sources.* (what it cites) beside each brief's page."""
+    return [
+        Page(f"briefs/{brief.slug}/{name}", "export." + name.rpartition(".")[2], (("text", text),))
+        for brief in site.briefs
+        for name, text in brief_exports(site, brief).items()
+    ]
+
+
+def _source_views(site: Site, briefs: dict[str, Brief], labels: dict[str, str]) -> dict[str, SourceView]:
     views = {}
     for source in site.sources:
         citing = tuple(Citing(briefs[b.brief], b) for b in site.backlinks.get(source.id, ()))
@@ -137,6 +172,7 @@ def _source_views(site: Site, briefs: dict[str, Brief]) -> dict[str, SourceView]
             publisher_slug=slugify(source.publisher or "unknown"),
             first_cited=min(dates) if dates else None, last_cited=max(dates) if dates else None,
             href=safe_href(source.url), archived_href=safe_href(source.archived),
+            label_html=labels.get(source.id, ""),
         )
     return views
 

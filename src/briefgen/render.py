@@ -8,7 +8,7 @@ import traceback
 import jinja2
 
 from briefgen.diagnostics import BriefgenError, Location, error
-from briefgen.model import InputFile, Page, Site
+from briefgen.model import InputFile, Page, Site, Source
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July",
            "August", "September", "October", "November", "December")
@@ -16,7 +16,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July",
 
 def make_environment(templates: tuple[InputFile, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.DictLoader({t.path: t.text for t in templates}),
+        loader=_loader({t.path: t.text for t in templates}),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"),
                                             disabled_extensions=("txt", "bib", "ris", "json"), default=True),
         undefined=jinja2.StrictUndefined,
@@ -27,7 +27,14 @@ def make_environment(templates: tuple[InputFile, ...]) -> jinja2.Environment:
     env.filters["long_date"] = long_date
     env.filters["iso_date"] = lambda d: d.isoformat() if d else ""
     env.filters["plural"] = lambda n, one, many=None: one if n == 1 else (many or one + "s")
+    env.filters["citation_reference"] = citation_reference
+    env.globals["brief_json_ld"] = brief_json_ld
     return env
+
+
+def _loader(sources: dict[str, str]) -> jinja2.BaseLoader:
+    """Templates from memory, each known by its name so that errors can give its line."""
+    return jinja2.FunctionLoader(lambda name: (sources[name], name, lambda: True) if name in sources else None)
 
 
 def long_date(value: dt.date | None) -> str:
@@ -52,6 +59,7 @@ def render_page(env: jinja2.Environment, site: Site, page: Page) -> bytes:
         "page": page,
         "root": "../" * page.depth,
         "abs_url": lambda path="": site.base_url + path,
+        "canonical": canonical_url(site, page),
         "updated": _updated(site),
         **dict(page.context),
     }
@@ -89,3 +97,45 @@ def _updated(site: Site) -> str:
         return site.build_date.strftime("%Y-%m-%dT%H:%M:%SZ")
     newest = max((b.date for b in site.briefs), default=dt.date(1970, 1, 1))
     return f"{newest.isoformat()}T00:00:00Z"
+
+
+def canonical_url(site: Site, page: Page) -> str:
+    """The page's absolute URL from ``base_url`` ("" without one, and for the 404 page)."""
+    if not site.base_url or not page.path.endswith("index.html"):
+        return ""
+    return site.base_url + page.path.removesuffix("index.html")
+
+
+def citation_reference(source: Source) -> str:
+    """A Highwire ``citation_reference`` value: key=value pairs joined by '; '."""
+    fields = [("citation_title", source.title), ("citation_publisher", source.publisher),
+              ("citation_publication_date", source.date.strftime("%Y/%m/%d") if source.date else ""),
+              ("citation_url", source.url)]
+    return "; ".join(f"{key}={value.replace(';', ',')}" for key, value in fields if value)
+
+
+def brief_json_ld(view, canonical: str) -> dict:
+    """schema.org ``Report`` of a brief (a BriefView), with a ``citation`` per cited source."""
+    brief = view.brief
+    data: dict = {
+        "@context": "https://schema.org", "@type": "Report", "headline": brief.title,
+        "name": brief.title, "datePublished": brief.date.isoformat(), "description": brief.summary,
+        "author": [{"@type": "Person", "name": name} for name in brief.authors],
+        "keywords": list(brief.tags),
+        "citation": [_json_ld_source(v.source) for v in view.sources],
+    }
+    if brief.series:
+        data["isPartOf"] = {"@type": "CreativeWorkSeries", "name": brief.series}
+    if canonical:
+        data["url"] = canonical
+        data["@id"] = canonical
+    return data
+
+
+def _json_ld_source(source: Source) -> dict:
+    item = {"@type": "CreativeWork", "name": source.title, "url": source.url}
+    if source.publisher:
+        item["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.date:
+        item["datePublished"] = source.date.isoformat()
+    return item

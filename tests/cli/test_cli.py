@@ -36,8 +36,9 @@ def test_build_example_meets_the_acceptance_counts(example_site):
     site = example_site / "site"
     page = (site / "briefs" / "2024-05-24-negotiations" / "index.html").read_text()
     assert page.count('role="doc-noteref"') == 27
-    notes = re.findall(r'<li id="note-(\d+)" role="doc-endnote"', page)
+    notes = re.findall(r'<li id="note-(\d+)" class="note"', page)
     assert notes == [str(n) for n in range(1, 28)]
+    assert page.count('role="doc-endnotes"') == 1
     assert page.count('role="doc-backlink"') == 27
     for n in range(1, 28):
         assert f'href="#note-{n}"' in page and f'href="#ref-{n}-1"' in page

@@ -18,9 +18,12 @@ def site_of(*briefs, base_url=""):
 def test_pages_of_a_site():
     site = site_of(make_brief("a", "2024-05-24", {1: [URL, "ISW cannot confirm this."]}), base_url="https://e.org/")
     paths = [p.path for p in plan_site(site)]
-    assert paths == ["index.html", "briefs/a/index.html", "sources/index.html", "sources/r/index.html",
-                     "publishers/index.html", "publishers/reuters/index.html", "404.html", "feed.xml",
-                     "sitemap.xml"]
+    assert paths == ["index.html", "briefs/a/index.html",
+                     "briefs/a/cite.bib", "briefs/a/sources.bib", "briefs/a/cite.ris", "briefs/a/sources.ris",
+                     "briefs/a/cite.json", "briefs/a/sources.json",
+                     "sources/index.html", "sources/r/index.html",
+                     "publishers/index.html", "publishers/reuters/index.html", "search/index.html", "404.html",
+                     "feed.xml", "sitemap.xml"]
 
 
 def test_no_feed_without_base_url():
