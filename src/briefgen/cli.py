@@ -10,7 +10,7 @@ import click
 
 from briefgen import __version__
 from briefgen.build import build
-from briefgen.cli_common import guarded, print_diagnostics
+from briefgen.cli_common import guarded, print_diagnostics, root_option
 
 SKELETON = Path(__file__).parent / "skeleton"
 
@@ -25,8 +25,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: site/).")
-@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."),
-              help="The site folder (default: the current folder).")
+@root_option
 @guarded
 def build_command(strict: bool, out: Path | None, root: Path) -> None:
     """Build the site into site/ (or --out DIR)."""
@@ -44,8 +43,7 @@ def build_command(strict: bool, out: Path | None, root: Path) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
               help="How to print diagnostics.")
-@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."),
-              help="The site folder (default: the current folder).")
+@root_option
 @guarded
 def check_command(strict: bool, fmt: str, root: Path) -> None:
     """Validate briefs and registry without writing anything."""

@@ -1,4 +1,4 @@
-"""What every command shares: turning BriefgenError into diagnostics and exit 1."""
+"""What every command shares: the --root option, and turning BriefgenError into diagnostics and exit 1."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import functools
 import os
 import sys
 import traceback
+from pathlib import Path
 
 import click
 
@@ -46,3 +47,8 @@ def print_summary(diagnostics: tuple[Diagnostic, ...]) -> None:
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."),
+    help="The site folder (default: the current folder).")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from briefgen.build import parse_briefs, parse_registries
-from briefgen.cli_common import guarded, print_diagnostics
+from briefgen.cli_common import guarded, print_diagnostics, root_option
 from briefgen.config import CONFIG_FILE, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, Location, error, has_errors
 from briefgen.importer import DEFAULT_SERIES, import_text
@@ -93,8 +93,7 @@ def _import_one(file: Path, root: Path, date: dt.date | None,
 @click.option("--missing", is_flag=True, help="Only the sources without a registry entry (inferred ones).")
 @click.option("--add", "add", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Append the inferred sources to this registry file as entries to complete.")
-@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."),
-              help="The site folder (default: the current folder).")
+@root_option
 @guarded
 def sources_command(missing: bool, add: Path | None, root: Path) -> None:
     """List the sources the briefs cite, with how often each is cited."""

@@ -11,12 +11,8 @@ from pathlib import Path
 
 import click
 
-from briefgen.cli_common import guarded
+from briefgen.cli_common import guarded, root_option
 from briefgen.text import slugify
-
-ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path),
-                           default=Path("."), help="The site folder (default: the current folder).")
-
 
 @click.command("serve")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
@@ -24,7 +20,7 @@ ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, exists=Tru
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--poll", is_flag=True, help="Poll for changes (network mounts, containers).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@ROOT_OPTION
+@root_option
 @guarded
 def serve_command(port: int, host: str, poll: bool, strict: bool, root: Path) -> None:
     """Build, serve on 127.0.0.1, rebuild on change and reload the browser."""
@@ -55,7 +51,7 @@ def serve_command(port: int, host: str, poll: bool, strict: bool, root: Path) ->
 @click.option("--series", default="", help="The series the brief belongs to.")
 @click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The brief's date (default: today).")
-@ROOT_OPTION
+@root_option
 @guarded
 def new_command(title: str, series: str, date: dt.datetime | None, root: Path) -> None:
     """Write a new brief skeleton to briefs/<date>-<slug>.md."""
