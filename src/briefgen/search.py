@@ -11,7 +11,11 @@ Pagefind's filter files are not byte-stable by themselves: search_bundle.py sort
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import tempfile
+import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,6 +26,11 @@ BUNDLE = "pagefind/"
 _CONFIG = {"keep_index_url": False, "write_playground": False}
 # Interfaces the theme does not load (it uses the default pagefind-ui.js).
 _UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+# Pagefind answers "written" while its last writes may still be in flight, and ending
+# its service cuts them off: the bundle is read back, before the service ends, once it is
+# complete and has stopped changing.
+_SETTLE_POLL = 0.02
+_SETTLE_TIMEOUT = 120.0
 
 
 def index_search(outputs: dict[str, bytes]) -> dict[str, bytes]:
@@ -59,5 +68,34 @@ async def _index(pages: dict[str, bytes]) -> dict[str, bytes]:
             for path, html in pages.items():
                 await index.add_html_file(content=html.decode("utf-8"), source_path=path)
             await index.write_files(output_path=scratch)
-        root = Path(scratch)
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+            return await settled_bundle(Path(scratch))
+
+
+async def settled_bundle(root: Path) -> dict[str, bytes]:
+    """The bundle under ``root`` once it is complete and two reads in a row agree."""
+    deadline = time.monotonic() + _SETTLE_TIMEOUT
+    previous = None
+    while True:
+        files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+        if files == previous and is_complete(files):
+            return files
+        if time.monotonic() > deadline:
+            raise RuntimeError("the search indexer did not finish writing its files")
+        previous = files
+        await asyncio.sleep(_SETTLE_POLL)
+
+
+def is_complete(files: dict[str, bytes]) -> bool:
+    """Every file has content, every compressed file decompresses whole, the entry file parses."""
+    try:
+        entry = json.loads(files["pagefind-entry.json"])
+        hashes = [info["hash"] for info in entry["languages"].values()]
+        metas = [f"pagefind.{h}.pf_meta" for h in hashes]
+        for data in files.values():
+            if not data:
+                return False
+            if data[:2] == b"\x1f\x8b":
+                gzip.decompress(data)
+        return all(meta in files for meta in metas)
+    except (KeyError, ValueError, TypeError, OSError, EOFError, zlib.error):
+        return False

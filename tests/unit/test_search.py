@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import threading
 
-from briefgen.search import index_search, is_searchable
+from briefgen.search import index_search, is_complete, is_searchable, settled_bundle
 from briefgen.search_bundle import _decode, _encode, stable_bundle
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>
@@ -59,3 +61,30 @@ def test_filter_values_are_sorted_and_files_renamed_by_content():
     assert _decode(stable[meta_name]) == ["1.5.2", [["en_idx", 9]], [["author", new_filter]]]
     assert meta_name.removeprefix("pagefind.").removesuffix(".pf_meta").encode() in stable["pagefind-entry.json"]
     assert gzip.decompress(stable[filter_name]).startswith(b"pagefind_dcd")
+
+
+def complete_bundle() -> dict[str, bytes]:
+    return {"pagefind-entry.json": b'{"version":"1","languages":{"en":{"hash":"en_1","page_count":1}}}',
+            "pagefind.en_1.pf_meta": gzip.compress(b"pagefind_dcd\x80"),
+            "pagefind.js": b"export {}"}
+
+
+def test_a_bundle_is_complete_only_when_every_file_is_whole():
+    assert is_complete(complete_bundle())
+    unfinished = {**complete_bundle(), "pagefind-entry.json": b""}
+    truncated = {**complete_bundle(), "pagefind.en_1.pf_meta": gzip.compress(b"pagefind_dcd\x80" * 50)[:-6]}
+    empty_script = {**complete_bundle(), "pagefind.js": b""}
+    missing_meta = {k: v for k, v in complete_bundle().items() if not k.endswith(".pf_meta")}
+    assert [is_complete(b) for b in (unfinished, truncated, empty_script, missing_meta)] == [False] * 4
+
+
+def test_the_bundle_is_read_once_the_indexer_s_last_write_has_landed(tmp_path):
+    files = complete_bundle()
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(b"" if name == "pagefind-entry.json" else data)
+    late = threading.Timer(0.2, (tmp_path / "pagefind-entry.json").write_bytes, [files["pagefind-entry.json"]])
+    late.start()
+    try:
+        assert asyncio.run(settled_bundle(tmp_path)) == files
+    finally:
+        late.join()
