@@ -23,7 +23,7 @@ KIND_ALIASES: dict[str, str] = {
 
 
 # ---------------------------------------------------------------- read stage
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InputFile:
     """A file as read from disk: path relative to the site root, decoded text."""
 
@@ -32,7 +32,7 @@ class InputFile:
 
 
 # --------------------------------------------------------------- parse stage
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """One source item inside a note, as written: a URL or a registry key ``@id``."""
 
@@ -43,7 +43,7 @@ class Citation:
     linked: bool = True       # False for a URL the authors disguised (``tass dot ru``)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NotePart:
     """A piece of a note in reading order: commentary (inline HTML) or a citation."""
 
@@ -52,7 +52,7 @@ class NotePart:
     citation: int = -1        # index into ``Note.citations`` for "citation" parts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     id: str                   # anchor-safe id: "3" for [3], "fn-label" for [^label]
     number: int               # the number shown
@@ -61,7 +61,7 @@ class Note:
     citations: tuple[Citation, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A ``[N]`` (or ``[^label]``) in the body that names a note."""
 
@@ -72,7 +72,7 @@ class Reference:
     sentence: str             # plain text of the sentence that carries it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Brief:
     path: str                 # relative to the site root, e.g. "briefs/2024-05-24-negotiations.md"
     slug: str
@@ -90,7 +90,7 @@ class Brief:
 
 
 # ------------------------------------------------------------- sources stage
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     url: str
@@ -105,7 +105,7 @@ class Source:
 
 
 # ------------------------------------------------------------- resolve stage
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Backlink:
     """One note of one brief that cites a source."""
 
@@ -115,7 +115,7 @@ class Backlink:
     references: tuple[Reference, ...]   # where the note is referenced, with sentences
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     title: str
     base_url: str
@@ -133,7 +133,7 @@ class Site:
 
 
 # ---------------------------------------------------------------- plan stage
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One output file: where it goes, which template renders it, with what."""
 

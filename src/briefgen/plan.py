@@ -15,7 +15,7 @@ from briefgen.sources.identity import clean_url
 from briefgen.text import slugify
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteItem:
     kind: str                    # "text" | "source"
     html: str = ""
@@ -27,14 +27,14 @@ class NoteItem:
     label_html: str = ""         # the source as the citation style formats it (bibstyle.py)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteView:
     note: Note
     items: tuple[NoteItem, ...]
     references: tuple[Reference, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BriefView:
     brief: Brief
     notes: tuple[NoteView, ...]
@@ -47,13 +47,13 @@ class BriefView:
     publishers: tuple[str, ...] = ()          # publishers of its sources, sorted (search filter)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citing:
     brief: Brief
     backlink: Backlink
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceView:
     source: Source
     citing: tuple[Citing, ...]
@@ -70,7 +70,7 @@ class SourceView:
         return len(self.citing)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublisherView:
     slug: str
     name: str

@@ -9,14 +9,20 @@ in time proportional to the limit, never expanded.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 MAX_EXPANDED_NODES = 100_000
 
 
-def alias_bomb(node: yaml.Node | None, limit: int = MAX_EXPANDED_NODES) -> yaml.Node | None:
+def alias_bomb(node: yaml.Node | None, limit: int = MAX_EXPANDED_NODES, text: str | None = None,
+               ) -> yaml.Node | None:
     """The first node where the expanded document passes ``limit`` nodes (or that
-    contains itself), or None."""
+    contains itself), or None. Given the ``text`` it was composed from, a text with no
+    place where an alias could stand is not walked at all."""
+    if text is not None and not _MAY_ALIAS.search(text):
+        return None
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(node, False)] if node is not None else []
@@ -50,13 +56,22 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 SAFE_TAGS = frozenset(tag for tag in yaml.SafeLoader.yaml_constructors if tag)
-# libyaml composes nested collections recursively in C; text with more nesting characters
-# than this goes to the pure-Python loader, whose RecursionError is caught.
+# libyaml composes nested collections recursively in C; text that may nest deeper than
+# this goes to the pure-Python loader, whose RecursionError is caught.
 MAX_NESTING_CHARS = 1000
+# What may open a block collection at the start of a line: indentation and indicators.
+# An alias (``*name``) or a tag (``!name``) starts a node: it follows the start of a line,
+# white space or a flow indicator. Anywhere else the character is part of a scalar.
+_MAY_ALIAS = re.compile(r"(?:^|[\s\[{,])\*", re.MULTILINE)
+_MAY_TAG = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
+_BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.MULTILINE)
 
 
-def unsafe_tags(node: yaml.Node | None) -> list[yaml.Node]:
-    """Nodes with an explicit tag plain YAML does not know (``!!python/object``, ``!custom``)."""
+def unsafe_tags(node: yaml.Node | None, text: str | None = None) -> list[yaml.Node]:
+    """Nodes with an explicit tag plain YAML does not know (``!!python/object``, ``!custom``).
+    Given the ``text``, a text with no place where a tag could stand is not walked."""
+    if text is not None and not _MAY_TAG.search(text):
+        return []
     found, seen = [], set()
     stack = [node] if node is not None else []
     while stack:
@@ -71,7 +86,36 @@ def unsafe_tags(node: yaml.Node | None) -> list[yaml.Node]:
 
 
 def loader_for(text: str) -> type:
-    """libyaml's safe loader, or the pure-Python one for deeply nested text."""
-    nesting = sum(text.count(char) for char in "[{-?")
+    """libyaml's safe loader, or the pure-Python one for text that may nest deeply."""
     fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return fast if nesting <= MAX_NESTING_CHARS else yaml.SafeLoader
+    if nesting_bound(text) <= MAX_NESTING_CHARS or nesting_depth(text, fast) <= MAX_NESTING_CHARS:
+        return fast
+    return yaml.SafeLoader
+
+
+def nesting_depth(text: str, loader: type) -> int:
+    """The exact nesting depth of ``text`` from libyaml's events (its parser keeps a stack
+    of its own, it does not recurse), stopping once past the limit; a syntax error counts
+    as too deep, so that the pure-Python loader reports it."""
+    depth = deepest = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > MAX_NESTING_CHARS:
+                    break
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return MAX_NESTING_CHARS + 1
+    return deepest
+
+
+def nesting_bound(text: str) -> int:
+    """An upper bound of the nesting depth of ``text``: every flow bracket anywhere, plus
+    the longest run of indentation and block indicators at the start of a line (each
+    nested block collection takes at least one column of it)."""
+    flow = text.count("[") + text.count("{")
+    block = max((len(m) for m in _BLOCK_PREFIX.findall(text)), default=0)
+    return flow + block

@@ -39,7 +39,7 @@ def parse_registry(text: str, path: str) -> tuple[list[Source], list[Diagnostic]
     except RecursionError:
         return [], [error("registry.yaml", Location(path), "invalid YAML: it is nested too deeply",
                           "write each entry as a flat mapping of fields")]
-    refused = _refuse(root, path)
+    refused = _refuse(root, path, text)
     if refused:
         return [], refused
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL):
@@ -57,15 +57,15 @@ def parse_registry(text: str, path: str) -> tuple[list[Source], list[Diagnostic]
     return sources, diagnostics
 
 
-def _refuse(root: yaml.Node | None, path: str) -> list[Diagnostic]:
+def _refuse(root: yaml.Node | None, path: str, text: str) -> list[Diagnostic]:
     """Alias bombs and tags that would construct objects (``!!python/object``) are refused."""
-    bomb = alias_bomb(root)
+    bomb = alias_bomb(root, text=text)
     if bomb is not None:
         return [error("registry.yaml", _loc(path, bomb), "invalid YAML: its aliases expand to a huge (or endless) value",
                       "write the values out instead of repeating them with aliases")]
     return [error("registry.tag", _loc(path, node), f"the YAML tag '{node.tag}' is not allowed",
                   "remove the tag: registry values are plain text, lists and mappings")
-            for node in unsafe_tags(root)]
+            for node in unsafe_tags(root, text)]
 
 
 def _yaml_error(exc: yaml.YAMLError, path: str) -> Diagnostic:
@@ -144,15 +144,19 @@ def _build_yaml_source(source_id: str, fields: dict[str, tuple[Location, yaml.No
     url = _url_field(fields.get("url"), "url", where, diagnostics, required=True)
     if not url:
         return None
-    inferred = infer_source(url)
     title = _text_field(fields.get("title"), "title", where, diagnostics)
     publisher = _text_field(fields.get("publisher"), "publisher", where, diagnostics)
+    # What the URL tells is worked out only for an entry that leaves something out.
+    kind = _scalar(fields["kind"]) if "kind" in fields else None
+    complete = (title is not None and publisher is not None and "date" in fields
+                and (kind in SOURCE_KINDS or kind in KIND_ALIASES))
+    inferred = None if complete else infer_source(url)
     values = {
         "title": title if title is not None else _missing("title", inferred.title, where, diagnostics),
         "publisher": publisher if publisher is not None
         else _missing("publisher", inferred.publisher, where, diagnostics),
-        "date": _date_field(fields.get("date"), diagnostics, inferred.date),
-        "kind": _kind_field(fields.get("kind"), diagnostics, inferred.kind),
+        "date": _date_field(fields.get("date"), diagnostics, inferred and inferred.date),
+        "kind": _kind_field(fields.get("kind"), diagnostics, inferred.kind if inferred else "other"),
         "aliases": _aliases_field(fields.get("aliases"), where, diagnostics),
         "archived": _url_field(fields.get("archived"), "archived", where, diagnostics) or "",
     }
