@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from briefgen import stamp
 from briefgen.bibstyle import source_labels
 from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_diagnostics, strict as make_strict
@@ -18,10 +19,11 @@ from briefgen.plan import plan_site
 from briefgen.read import SiteFiles, read_site
 from briefgen.render import render_site
 from briefgen.resolve import resolve_site, with_build_date
+from briefgen.render_pool import render_into
 from briefgen.search import index_search
 from briefgen.sources.registry import parse_bibtex, parse_registry
 from briefgen.sources.resolvers import parse_rules
-from briefgen.write import build_lock, write_site
+from briefgen.write import build_lock, remove_leftovers, staged_tree, write_files
 
 ParseOne = Callable[[InputFile], tuple[Brief | None, list[Diagnostic]]]
 ParseSources = Callable[[InputFile], tuple[list[Source], list[Diagnostic]]]
@@ -35,23 +37,43 @@ class BuildReport:
     files: int
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
+    up_to_date: bool = False     # nothing changed since the last build: nothing was written
 
 
-def build(root: Path, out: Path | None = None, strict: bool = False, write: bool = True) -> BuildReport:
+def build(root: Path, out: Path | None = None, strict: bool = False, write: bool = True,
+          force: bool = False, jobs: int | None = None) -> BuildReport:
     """Build the site in ``root`` into ``out`` (default ``root/site``).
 
     Raises BriefgenError (with every diagnostic) when there are errors; the
-    output folder is then left exactly as it was.
+    output folder is then left exactly as it was. When nothing changed since the
+    last build (stamp.py), nothing is written unless ``force``. ``jobs``: processes that
+    render (None: one per core on a large site).
     """
     started = time.perf_counter()
+    out = out or root / "site"
+    before = stamp.take(root, out, strict) if write else None
+    last = stamp.load(root) if before and not force else None
+    if last is not None and last.stamp == before:
+        return _unchanged(out, last, started)
     files, diagnostics = read_site(root)
     compiled = compile_site(files, diagnostics, strict)
     site, pages = compiled.site, compiled.pages
-    outputs = render_site(site, pages, files.templates, files.assets)
-    outputs = index_search(outputs)
-    written = _write(out or root / "site", outputs) if write else len(outputs)
-    return BuildReport(len(site.briefs), len(site.sources), len(pages), written,
-                       compiled.diagnostics, time.perf_counter() - started)
+    if write:
+        written = _render_and_write(out, compiled, files, jobs)
+    else:
+        written = len(index_search(render_site(site, pages, files.templates, files.assets)))
+    counts = (len(site.briefs), len(site.sources), len(pages))
+    if before is not None:
+        after = stamp.Stamp(before.inputs, before.options, stamp.output_identity(out))
+        stamp.save(root, stamp.Recorded(after, counts, compiled.diagnostics))
+    return BuildReport(*counts, written, compiled.diagnostics, time.perf_counter() - started)
+
+
+def _unchanged(out: Path, last: stamp.Recorded, started: float) -> BuildReport:
+    """The report of a build with nothing to do (leftovers of a killed build are still removed)."""
+    with build_lock(out):
+        remove_leftovers(out.absolute())
+    return BuildReport(*last.counts, 0, last.diagnostics, time.perf_counter() - started, up_to_date=True)
 
 
 @dataclass(frozen=True)
@@ -137,6 +159,11 @@ def source_date_epoch() -> dt.datetime | None:
     return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
 
 
-def _write(out: Path, outputs: dict[str, bytes]) -> int:
-    with build_lock(out):
-        return write_site(out, outputs)
+def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int | None) -> int:
+    """render -> search -> write, streamed: pages go to a staged tree as they are rendered
+    (across processes on a large site), which replaces ``out`` only once complete."""
+    with build_lock(out), staged_tree(out) as staging:
+        searchable = dict(render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs))
+        bundle = {path: data for path, data in index_search(searchable).items() if path not in searchable}
+        write_files(staging, sorted(bundle.items()))
+    return len(files.assets) + len(compiled.pages) + len(bundle)

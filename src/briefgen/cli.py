@@ -25,13 +25,20 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: site/).")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed since the last build.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes that render pages (default: one per core on a large site).")
 @root_option
 @guarded
-def build_command(strict: bool, out: Path | None, root: Path) -> None:
+def build_command(strict: bool, out: Path | None, force: bool, jobs: int | None, root: Path) -> None:
     """Build the site into site/ (or --out DIR)."""
-    report = build(root, out=out, strict=strict)
+    report = build(root, out=out, strict=strict, force=force, jobs=jobs)
     print_diagnostics(report.diagnostics)
     target = out or root / "site"
+    if report.up_to_date:
+        click.echo(f"{target}/ is up to date: nothing changed since the last build "
+                   f"({report.briefs} brief(s), {report.sources} source(s); --force rebuilds)", err=True)
+        return
     click.echo(
         f"built {report.briefs} brief(s), {report.sources} source(s): {report.files} files "
         f"in {target}/ ({report.seconds:.2f} s)",

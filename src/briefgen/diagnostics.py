@@ -103,3 +103,7 @@ class BriefgenError(Exception):
     def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = tuple(sort_diagnostics(diagnostics))
         super().__init__("\n".join(d.format_text() for d in self.diagnostics))
+
+    def __reduce__(self):
+        """Pickled with its diagnostics (a build's worker process hands it to the parent)."""
+        return (type(self), (self.diagnostics,))

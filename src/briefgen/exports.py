@@ -23,9 +23,10 @@ _FIELD_ORDER = ("author", "title", "type", "journal", "institution", "howpublish
                 "day", "date", "url", "note")
 
 
-def brief_exports(site: Site, brief: Brief) -> dict[str, str]:
-    """The six export files of ``brief``: name -> text."""
-    sources = cited_sources(site, brief)
+def brief_exports(site: Site, brief: Brief, by_id: dict[str, Source] | None = None) -> dict[str, str]:
+    """The six export files of ``brief``: name -> text (``by_id``: the site's sources by id,
+    when the caller already has them)."""
+    sources = cited_sources(site, brief, by_id)
     url = brief_url(site, brief)
     return {
         "cite.bib": bibtex([(brief.slug, brief_entry(brief, site.title, url))]),
@@ -37,8 +38,8 @@ def brief_exports(site: Site, brief: Brief) -> dict[str, str]:
     }
 
 
-def cited_sources(site: Site, brief: Brief) -> list[Source]:
-    by_id = {s.id: s for s in site.sources}
+def cited_sources(site: Site, brief: Brief, by_id: dict[str, Source] | None = None) -> list[Source]:
+    by_id = by_id if by_id is not None else {s.id: s for s in site.sources}
     ids = dict.fromkeys(
         sid for note in brief.notes for sid in site.note_sources.get((brief.slug, note.id), ()) if sid
     )

@@ -83,9 +83,11 @@ def plan_site(site: Site, labels: dict[str, str] | None = None) -> tuple[Page, .
     sources = _source_views(site, briefs, labels or {})
     publishers = _publisher_views(site, sources)
     exports = _export_pages(site)
+    names = _export_names(exports)
+    firsts = {source_id: first_citing(view) for source_id, view in sources.items()}
     pages = [Page("index.html", "index.html", (("briefs", site.briefs),))]
     pages += [Page(f"briefs/{b.slug}/index.html", "brief.html",
-                   (("view", _brief_view(site, b, briefs, sources, _names(exports, b.slug))),))
+                   (("view", _brief_view(site, b, briefs, sources, names.get(b.slug, ()), firsts)),))
               for b in site.briefs]
     pages += exports
     pages.append(Page("sources/index.html", "sources.html", (("sources", tuple(sources.values())),)))
@@ -100,13 +102,18 @@ def plan_site(site: Site, labels: dict[str, str] | None = None) -> tuple[Page, .
     return tuple(pages)
 
 
-def _names(exports: list[Page], slug: str) -> tuple[str, ...]:
-    folder = f"briefs/{slug}/"
-    return tuple(p.path.removeprefix(folder) for p in exports if p.path.startswith(folder))
+def _export_names(exports: list[Page]) -> dict[str, tuple[str, ...]]:
+    """Brief slug -> the names of its export files."""
+    names: dict[str, list[str]] = {}
+    for page in exports:
+        _, slug, name = page.path.split("/", 2)
+        names.setdefault(slug, []).append(name)
+    return {slug: tuple(found) for slug, found in names.items()}
 
 
-def _brief_view(site: Site, brief: Brief, briefs: dict[str, Brief],
-                sources: dict[str, SourceView], exports: tuple[str, ...] = ()) -> BriefView:
+def _brief_view(site: Site, brief: Brief, briefs: dict[str, Brief], sources: dict[str, SourceView],
+                exports: tuple[str, ...], firsts: dict[str, str]) -> BriefView:
+    """``firsts``: source id -> the slug of the brief that cited it first."""
     refs: dict[str, list[Reference]] = {}
     for ref in brief.references:
         refs.setdefault(ref.note, []).append(ref)
@@ -121,7 +128,7 @@ def _brief_view(site: Site, brief: Brief, briefs: dict[str, Brief],
         cites=_by_date(briefs[s] for s in site.cites.get(brief.slug, ())),
         cited_by=_by_date(briefs[s] for s in site.cited_by.get(brief.slug, ())),
         source_count=len(cited), sources=cited,
-        new_sources=tuple(v for v in cited if first_citing(v) == brief.slug),
+        new_sources=tuple(v for v in cited if firsts[v.source.id] == brief.slug),
         exports=exports,
         publishers=tuple(sorted({v.source.publisher for v in cited if v.source.publisher})),
     )
@@ -154,10 +161,11 @@ def _note_items(site: Site, brief: Brief, note: Note, briefs: dict[str, Brief],
 
 def _export_pages(site: Site) -> list[Page]:
     """cite.* (the brief) and sources.* (what it cites) beside each brief's page."""
+    by_id = {s.id: s for s in site.sources}
     return [
         Page(f"briefs/{brief.slug}/{name}", "export." + name.rpartition(".")[2], (("text", text),))
         for brief in site.briefs
-        for name, text in brief_exports(site, brief).items()
+        for name, text in brief_exports(site, brief, by_id).items()
     ]
 
 

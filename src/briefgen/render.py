@@ -95,7 +95,7 @@ def _updated(site: Site) -> str:
     """The feed's `updated`: the newest brief's date, not the wall clock."""
     if site.build_date is not None:
         return site.build_date.strftime("%Y-%m-%dT%H:%M:%SZ")
-    newest = max((b.date for b in site.briefs), default=dt.date(1970, 1, 1))
+    newest = site.briefs[0].date if site.briefs else dt.date(1970, 1, 1)  # briefs are newest first
     return f"{newest.isoformat()}T00:00:00Z"
 
 

@@ -10,7 +10,7 @@ import fcntl
 import os
 import shutil
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from briefgen.diagnostics import BriefgenError, Location, error
 
@@ -20,18 +20,34 @@ _AT_FDCWD = -100
 
 def write_site(out: Path, outputs: dict[str, bytes]) -> int:
     """Write every output into a fresh tree and swap it in; returns the file count."""
+    with staged_tree(out) as staging:
+        write_files(staging, sorted(outputs.items()))
+    return len(outputs)
+
+
+@contextlib.contextmanager
+def staged_tree(out: Path) -> Iterator[Path]:
+    """A fresh folder beside ``out`` to write into; swapped in for ``out`` when the block
+    ends without an exception, removed in every case."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = out.parent / f".{out.name}.new-{os.getpid()}"
     try:
-        for rel in sorted(outputs):
-            _write_file(staging, rel, outputs[rel])
-        staging.mkdir(exist_ok=True)
+        staging.mkdir()
+        yield staging
         _swap_in(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return len(outputs)
+
+
+def write_files(staging: Path, items: Iterable[tuple[str, bytes]]) -> int:
+    """Write (path, bytes) items into a staged tree; returns how many were written."""
+    count = 0
+    for rel, data in items:
+        _write_file(staging, rel, data)
+        count += 1
+    return count
 
 
 def confined(root: Path, rel: str) -> Path:
@@ -44,10 +60,23 @@ def confined(root: Path, rel: str) -> Path:
 
 
 def _write_file(staging: Path, rel: str, data: bytes) -> None:
-    staging.mkdir(parents=True, exist_ok=True)
-    target = confined(staging, rel)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    target = os.path.join(staging, _relative_inside(rel))
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        os.makedirs(folder, exist_ok=True)
+    with open(target, "wb") as handle:
+        handle.write(data)
+
+
+def _relative_inside(rel: str) -> str:
+    """``rel`` if it names a place inside a tree, judged on its text alone: the staged tree
+    is a fresh folder holding only what this stage wrote, so no link inside can lead out."""
+    parts = rel.split("/")
+    if (not rel or rel.startswith("/") or "\x00" in rel or "\\" in rel
+            or any(part in ("", ".", "..") for part in parts)):
+        raise BriefgenError([error("write.outside", Location(rel), f"refusing to write {rel!r} outside the output folder",
+                                   "use ids and slugs made of letters, digits and '-'")])
+    return rel
 
 
 def _swap_in(staging: Path, out: Path) -> None:

@@ -148,3 +148,34 @@ def test_never_a_traceback(example_site, content):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert re.search(r"^briefs/bad\.md:\d+:\d+: error: ", result.stderr, re.M)
+
+
+def test_a_build_with_nothing_changed_writes_nothing_and_repeats_its_warnings(example_site):
+    first = run("build", cwd=example_site)
+    assert first.returncode == 0, first.stderr
+    site = example_site / "site"
+    before = tree_hash(site), {p: p.stat().st_mtime_ns for p in site.rglob("*")}
+    again = run("build", cwd=example_site)
+    assert again.returncode == 0, again.stderr
+    assert "is up to date" in again.stderr
+    assert warnings_of(again.stderr) == warnings_of(first.stderr) != []
+    assert (tree_hash(site), {p: p.stat().st_mtime_ns for p in site.rglob("*")}) == before
+    forced = run("build", "--force", cwd=example_site)
+    assert "is up to date" not in forced.stderr and tree_hash(site) == before[0]
+    brief = example_site / "briefs" / "2024-05-24-negotiations.md"
+    brief.write_text(brief.read_text().replace("Kremlin", "Kremlin's", 1))
+    edited = run("build", cwd=example_site)
+    assert edited.returncode == 0 and "is up to date" not in edited.stderr
+    assert tree_hash(site) != before[0]
+
+
+def test_a_deleted_output_folder_is_built_again(example_site):
+    assert run("build", cwd=example_site).returncode == 0
+    subprocess.run(["rm", "-rf", str(example_site / "site")], check=True)
+    again = run("build", cwd=example_site)
+    assert again.returncode == 0 and "is up to date" not in again.stderr
+    assert (example_site / "site" / "index.html").is_file()
+
+
+def warnings_of(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ": warning: " in line]

@@ -28,8 +28,8 @@ _BARE_HOST = re.compile(
     r"^(?P<host>(?:[^\W_][\w-]*\.)+(?P<tld>[^\W\d_]{2,24}|xn--[a-z0-9-]+))\.?"
     r"(?::[0-9]{1,5})?(?:[/?#]|$)"
 )
-_HOST = re.compile(r"^(?:[^\W_][\w-]*\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)\.?$")
-_IPV4 = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{1,3}){3}$")
+_HOST = re.compile(r"^(?:[^\W_][\w-]*\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)\.?\Z")
+_IPV4 = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{1,3}){3}\Z")
 _GENERIC_TLDS = frozenset(
     """com net org edu gov mil int info biz name pro io co me tv media news online
     site pub press live app dev ai xyz top club blog world today space website tech
@@ -48,8 +48,8 @@ _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 _PATH_SAFE = _UNRESERVED | frozenset("!$&'()*+,;=:@/")
 _QUERY_SAFE = (_PATH_SAFE | frozenset("?")) - frozenset("&")
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})|(.)", re.DOTALL)
-_PORT = re.compile(r"^[0-9]*$")
-_ASCII_HOST = re.compile(r"^[a-z0-9._-]*$")
+_PORT = re.compile(r"^[0-9]*\Z")
+_ASCII_HOST = re.compile(r"^[a-z0-9._-]*\Z")
 _HOST_PREFIXES = ("www.", "m.", "mobile.")
 
 TRACKING_PARAMS = frozenset(

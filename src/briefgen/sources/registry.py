@@ -23,7 +23,7 @@ from briefgen.sources.identity import clean_url
 from briefgen.sources.resolvers import MONTHS, identity_key, infer_source
 
 FIELDS = ("url", "title", "publisher", "date", "kind", "aliases", "archived")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\Z")
 _FULL_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt ].*)?$")
 _PARTIAL_DATE = re.compile(r"^[0-9]{4}(?:-[0-9]{1,2})?$")
 _NULL = "tag:yaml.org,2002:null"

@@ -58,9 +58,9 @@ _TELEGRAM_HOSTS = frozenset({"t.me", "telegram.me"})
 _TELEGRAM = re.compile(
     r"^/(?:s/)?(?P<channel>c/[0-9]+|[A-Za-z][A-Za-z0-9_]{2,63})(?:/(?P<post>[0-9]+))?(?:/[0-9]+)?$"
 )
-_TELEGRAM_KEY = re.compile(r"^(?:c/[0-9]+|[^/]+)/[0-9]+$")
-_YOUTUBE_PATH = re.compile(r"^/(?:shorts|embed|live|v)/(?P<id>[A-Za-z0-9_-]{6,})$")
-_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,}$")
+_TELEGRAM_KEY = re.compile(r"^(?:c/[0-9]+|[^/]+)/[0-9]+\Z")
+_YOUTUBE_PATH = re.compile(r"^/(?:shorts|embed|live|v)/(?P<id>[A-Za-z0-9_-]{6,})\Z")
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,}\Z")
 _DOC_EXT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|rtf)$", re.IGNORECASE)
 _DATE_PATTERNS = (
     (re.compile(r"/(?P<y>[0-9]{4})/(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})(?:/|$)"), "ymd"),
@@ -344,7 +344,7 @@ def date_from_path(path: str) -> dt.date | None:
 
 # -------------------------------------------------------------------- rules
 _RULE_KEYS = ("host", "publisher", "kind")
-_RULE_HOST = re.compile(r"^(?:[a-z0-9-]+\.)*[a-z0-9-]+$")
+_RULE_HOST = re.compile(r"^(?:[a-z0-9-]+\.)*[a-z0-9-]+\Z")
 
 
 def parse_rules(data: object, location: Location) -> tuple[tuple[Rule, ...], list[Diagnostic]]:

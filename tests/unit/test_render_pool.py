@@ -1,0 +1,62 @@
+"""Every fast path writes the same bytes: serial, parallel and forced rebuilds of one site."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import build
+from briefgen.model import Page
+from briefgen.render_pool import PARALLEL_FROM_PAGES, _chunks, worker_count
+from tests.conftest import shared_path
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def bench_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 40-brief site from the benchmark generator (briefs, a registry of 60% of the sources)."""
+    out = tmp_path_factory.mktemp("bench") / "corpus"
+    subprocess.run([sys.executable, str(shared_path("bench", "make_corpus.py")), "--briefs", "40",
+                    "--out", str(out), "--format", "briefgen", "--quiet"], check=True, timeout=120)
+    return out
+
+
+def test_parallel_and_serial_builds_write_the_same_tree(bench_site: Path, tmp_path: Path):
+    serial = build(bench_site, out=tmp_path / "serial", jobs=1)
+    parallel = build(bench_site, out=tmp_path / "parallel", jobs=2)
+    assert serial.pages > 1000 and parallel.files == serial.files
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+    assert len(tree(tmp_path / "serial")) == serial.files
+
+
+def test_a_forced_rebuild_and_a_no_op_keep_the_tree(example_site: Path):
+    first = build(example_site, jobs=2)
+    before = tree(example_site / "site")
+    assert build(example_site).up_to_date and tree(example_site / "site") == before
+    again = build(example_site, force=True, jobs=1)
+    assert not again.up_to_date and again.files == first.files
+    assert tree(example_site / "site") == before
+
+
+def test_brief_pages_come_first_in_path_order_and_every_page_once():
+    paths = ["index.html", "briefs/b/index.html", "sources/x/index.html", "briefs/a/index.html",
+             "briefs/a/cite.bib"] + [f"sources/s{n}/index.html" for n in range(900)]
+    pages = tuple(Page(p, "t.html") for p in paths)
+    chunks = _chunks(pages)
+    order = [pages[i].path for chunk in chunks for i in chunk]
+    assert order[:2] == ["briefs/a/index.html", "briefs/b/index.html"]
+    assert sorted(order) == sorted(paths)
+
+
+def test_automatic_workers_only_for_a_large_site_and_never_beside_other_threads():
+    assert worker_count(10, None) == 1
+    assert worker_count(10, 3) == 3
+    assert worker_count(PARALLEL_FROM_PAGES, None) >= 1
