@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from dataclasses import field as field_of
 from functools import lru_cache
 
 import pybtex.plugin
@@ -24,6 +25,7 @@ from pybtex.style.template import FieldIsMissing, field, optional, sentence, tag
 
 from briefgen.diagnostics import Diagnostic, Location, error, warning
 from briefgen.model import Brief, Source
+from briefgen.workers import fork_map, worker_count
 
 STYLE_GROUP = "pybtex.style.formatting"
 DEFAULT_STYLE = "briefgen"
@@ -124,8 +126,13 @@ def _display_entry(source: Source) -> Entry:
 @dataclass(frozen=True)
 class Formatted:
     html: str
-    text: str
+    rich: object = field_of(default=None, repr=False, compare=False)   # pybtex rich text
     missing: str = ""          # the field the chosen style lacked ("" when none)
+
+    @property
+    def text(self) -> str:
+        """The same, as plain text (rendered when asked for: pages only show the HTML)."""
+        return self.rich.render(_backend("text")) if self.rich is not None else ""
 
 
 @lru_cache(maxsize=1)
@@ -153,13 +160,13 @@ def format_source(source: Source, style: BaseStyle | None = None) -> Formatted:
     entry = _display_entry(source)
     try:
         rich = style.format_entry(source.id, entry).text
-        return Formatted(rich.render(_backend("html")), rich.render(_backend("text")))
+        return Formatted(rich.render(_backend("html")), rich)
     except FieldIsMissing as exc:
         missing = getattr(exc, "field_name", "") or str(exc)
     except Exception as exc:  # noqa: BLE001 - a third-party style may fail in any way
         missing = f"({type(exc).__name__})"
     fallback = default_style().format_entry(source.id, _display_entry(source)).text
-    return Formatted(fallback.render(_backend("html")), fallback.render(_backend("text")), missing)
+    return Formatted(fallback.render(_backend("html")), fallback, missing)
 
 
 @lru_cache(maxsize=4)
@@ -193,9 +200,32 @@ def style_diagnostics(style_name: str, formatted: dict[str, Formatted],
     ]
 
 
-def source_labels(style_name: str, sources: tuple[Source, ...],
-                  where: Location = Location("briefgen.yaml")) -> tuple[dict[str, str], list[Diagnostic]]:
-    """Every source formatted as HTML by the chosen style, and what went wrong doing so."""
-    formatted = format_sources(sources, style_name)
+def source_labels(style_name: str, sources: tuple[Source, ...], where: Location = Location("briefgen.yaml"),
+                  jobs: int | None = None) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Every source formatted as HTML by the chosen style, and what went wrong doing so
+    (across ``jobs`` processes for many sources)."""
+    global _labelling
+    _labelling = (style_name, sources)
+    try:
+        spans = [(start, min(start + _LABEL_CHUNK, len(sources))) for start in range(0, len(sources), _LABEL_CHUNK)]
+        done = [item for part in fork_map(_label_span, spans, worker_count(len(sources), jobs, PARALLEL_FROM_SOURCES))
+                for item in part]
+    finally:
+        _labelling = None
+    formatted = {source.id: Formatted(html, None, missing) for source, (html, missing) in zip(sources, done)}
     diagnostics = style_diagnostics(style_name, formatted, sources, where)
     return {sid: item.html for sid, item in formatted.items()}, diagnostics
+
+
+# Below this many sources, labels are made in the building process itself.
+PARALLEL_FROM_SOURCES = 20_000
+_LABEL_CHUNK = 2_000
+_labelling: tuple[str, tuple[Source, ...]] | None = None
+
+
+def _label_span(span: tuple[int, int]) -> list[tuple[str, str]]:
+    """(html, missing field) of the sources in ``span`` (run in a worker process)."""
+    assert _labelling is not None
+    style_name, sources = _labelling
+    style = load_style(style_name) or default_style()
+    return [(item.html, item.missing) for item in (format_source(s, style) for s in sources[span[0]:span[1]])]

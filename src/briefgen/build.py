@@ -20,10 +20,14 @@ from briefgen.read import SiteFiles, read_site
 from briefgen.render import render_site
 from briefgen.resolve import resolve_site, with_build_date
 from briefgen.render_pool import render_into
-from briefgen.search import index_search
+from briefgen.search import index_search, search_files
 from briefgen.sources.registry import parse_bibtex, parse_registry
 from briefgen.sources.resolvers import parse_rules
+from briefgen.workers import fork_map, worker_count
 from briefgen.write import build_lock, remove_leftovers, staged_tree, write_files
+
+# Below this many characters of briefs and registries, parsing stays in one process.
+PARALLEL_FROM_CHARS = 4_000_000
 
 ParseOne = Callable[[InputFile], tuple[Brief | None, list[Diagnostic]]]
 ParseSources = Callable[[InputFile], tuple[list[Source], list[Diagnostic]]]
@@ -56,7 +60,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
     if last is not None and last.stamp == before:
         return _unchanged(out, last, started)
     files, diagnostics = read_site(root)
-    compiled = compile_site(files, diagnostics, strict)
+    compiled = compile_site(files, diagnostics, strict, jobs=jobs)
     site, pages = compiled.site, compiled.pages
     if write:
         written = _render_and_write(out, compiled, files, jobs)
@@ -87,9 +91,11 @@ class Compiled:
 
 
 def compile_site(files: SiteFiles, read_diagnostics: list[Diagnostic], strict: bool = False,
-                 parse_one: ParseOne | None = None, parse_sources: ParseSources | None = None) -> Compiled:
+                 parse_one: ParseOne | None = None, parse_sources: ParseSources | None = None,
+                 jobs: int | None = None) -> Compiled:
     """parse -> resolve -> plan. ``parse_one``/``parse_sources`` parse one file (a cache may
-    stand in for them: ``briefgen serve`` re-parses only the files that changed).
+    stand in for them: ``briefgen serve`` re-parses only the files that changed); without
+    them, every file is parsed, across ``jobs`` processes on a large site.
 
     Raises BriefgenError when there are errors (after ``--strict`` and ``ignore:``).
     """
@@ -98,14 +104,17 @@ def compile_site(files: SiteFiles, read_diagnostics: list[Diagnostic], strict: b
     diagnostics += more
     rules, more = parse_rules(list(config.resolvers), config.resolvers_location)
     diagnostics += more
-    briefs, more = parse_briefs(files.briefs, parse_one or parse_brief_file)
-    diagnostics += more
-    registry, more = parse_registries(files.registries, parse_sources or parse_registry_file)
+    if parse_one is None and parse_sources is None:
+        briefs, registry, more = parse_all(files, jobs)
+    else:
+        briefs, more = parse_briefs(files.briefs, parse_one or parse_brief_file)
+        diagnostics += more
+        registry, more = parse_registries(files.registries, parse_sources or parse_registry_file)
     diagnostics += more
     site, more = resolve_site(config, briefs, registry, rules)
     site = with_build_date(site, source_date_epoch())
     diagnostics += more
-    labels, more = source_labels(config.citation_style, site.sources)
+    labels, more = source_labels(config.citation_style, site.sources, jobs=jobs)
     diagnostics += more
     diagnostics = _judge(diagnostics, config, strict)
     if has_errors(diagnostics):
@@ -120,6 +129,27 @@ def parse_brief_file(file: InputFile) -> tuple[Brief | None, list[Diagnostic]]:
 def parse_registry_file(file: InputFile) -> tuple[list[Source], list[Diagnostic]]:
     parse = parse_bibtex if file.path.endswith(".bib") else parse_registry
     return parse(file.text, file.path)
+
+
+def parse_all(files: SiteFiles, jobs: int | None = None) -> tuple[list[Brief], list[Source], list[Diagnostic]]:
+    """Every brief and registry file parsed, in their order (the big registries first, so
+    that one process works through them while the others parse briefs)."""
+    tasks = [(True, f) for f in files.registries] + [(False, f) for f in files.briefs]
+    size = sum(len(f.text) for _, f in tasks)
+    briefs, sources, diagnostics = [], [], []
+    for is_registry, (found, more) in zip((r for r, _ in tasks),
+                                          fork_map(_parse_task, tasks, worker_count(size, jobs, PARALLEL_FROM_CHARS))):
+        diagnostics += more
+        if is_registry:
+            sources += found
+        elif found is not None:
+            briefs.append(found)
+    return briefs, sources, diagnostics
+
+
+def _parse_task(task: tuple[bool, InputFile]):
+    is_registry, file = task
+    return parse_registry_file(file) if is_registry else parse_brief_file(file)
 
 
 def parse_briefs(files: tuple[InputFile, ...], parse_one: ParseOne | None = None,
@@ -163,7 +193,6 @@ def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int
     """render -> search -> write, streamed: pages go to a staged tree as they are rendered
     (across processes on a large site), which replaces ``out`` only once complete."""
     with build_lock(out), staged_tree(out) as staging:
-        searchable = dict(render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs))
-        bundle = {path: data for path, data in index_search(searchable).items() if path not in searchable}
+        bundle = search_files(render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs))
         write_files(staging, sorted(bundle.items()))
     return len(files.assets) + len(compiled.pages) + len(bundle)

@@ -8,6 +8,7 @@ Pure functions of the ``Site``; the plan stage turns them into pages.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from pybtex.database import Entry, Person
 
@@ -30,11 +31,11 @@ def brief_exports(site: Site, brief: Brief, by_id: dict[str, Source] | None = No
     url = brief_url(site, brief)
     return {
         "cite.bib": bibtex([(brief.slug, brief_entry(brief, site.title, url))]),
-        "sources.bib": bibtex([(s.id, source_entry(s)) for s in sources]),
+        "sources.bib": "\n".join(source_bibtex(s) for s in sources),
         "cite.ris": ris_brief(brief, site.title, url),
-        "sources.ris": "".join(ris_source(s) for s in sources),
+        "sources.ris": "".join(source_ris(s) for s in sources),
         "cite.json": _json([csl_brief(brief, site.title, url)]),
-        "sources.json": _json([csl_source(s) for s in sources]),
+        "sources.json": _json_lines([source_json(s) for s in sources]),
     }
 
 
@@ -44,6 +45,22 @@ def cited_sources(site: Site, brief: Brief, by_id: dict[str, Source] | None = No
         sid for note in brief.notes for sid in site.note_sources.get((brief.slug, note.id), ()) if sid
     )
     return [by_id[sid] for sid in ids if sid in by_id]
+
+
+# A source is cited by several briefs: its entries are made once per build.
+@lru_cache(maxsize=1 << 17)
+def source_bibtex(source: Source) -> str:
+    return _bib_entry(source.id, source_entry(source))
+
+
+@lru_cache(maxsize=1 << 17)
+def source_ris(source: Source) -> str:
+    return ris_source(source)
+
+
+@lru_cache(maxsize=1 << 17)
+def source_json(source: Source) -> str:
+    return _json_item(csl_source(source))
 
 
 def brief_url(site: Site, brief: Brief) -> str:
@@ -143,4 +160,13 @@ def csl_brief(brief: Brief, site_title: str, url: str) -> dict:
 
 
 def _json(items: list[dict]) -> str:
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    return _json_lines([_json_item(item) for item in items])
+
+
+def _json_item(item: dict) -> str:
+    return json.dumps(item, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _json_lines(items: list[str]) -> str:
+    """A JSON array with one item per line."""
+    return "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"

@@ -12,9 +12,6 @@ parallel build writes exactly the bytes of a serial one (tests/unit/test_render_
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -23,11 +20,12 @@ import jinja2
 from briefgen.model import InputFile, Page, Site
 from briefgen.render import make_environment, render_page
 from briefgen.search import is_searchable
+from briefgen.workers import fork_map, worker_count
 from briefgen.write import write_files
 
 # Below this many pages a build renders in its own process: forking costs more than it saves.
 PARALLEL_FROM_PAGES = 4000
-_CHUNK_BYTES_BUDGET = 400        # pages per chunk for light pages; brief pages go 8 at a time
+_CHUNK = 400        # pages per chunk for light pages; brief pages go 8 at a time
 _BRIEF_CHUNK = 8
 
 _shared: tuple[jinja2.Environment, Site, tuple[Page, ...], Path] | None = None
@@ -41,30 +39,13 @@ def render_into(staging: Path, site: Site, pages: tuple[Page, ...], templates: t
     global _shared
     write_files(staging, assets)
     env = make_environment(templates)
-    workers = worker_count(len(pages), jobs)
     chunks = _chunks(pages)
     _shared = (env, site, pages, staging)
     try:
-        if workers <= 1:
-            for chunk in chunks:
-                yield from _render_chunk(chunk)
-            return
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for searchable in pool.imap(_render_chunk, chunks):
-                yield from searchable
+        for searchable in fork_map(_render_chunk, chunks, worker_count(len(pages), jobs, PARALLEL_FROM_PAGES)):
+            yield from searchable
     finally:
         _shared = None
-
-
-def worker_count(pages: int, jobs: int | None) -> int:
-    """Processes to render ``pages`` with. Forking is only safe in a process with no other
-    thread running (a lock held by one would stay held in the child), so an automatic
-    choice falls back to one process there."""
-    if jobs is not None:
-        return max(1, jobs)
-    if pages < PARALLEL_FROM_PAGES or threading.active_count() > 1:
-        return 1
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def _chunks(pages: tuple[Page, ...]) -> list[tuple[int, ...]]:
@@ -73,7 +54,7 @@ def _chunks(pages: tuple[Page, ...]) -> list[tuple[int, ...]]:
     searchable = sorted((i for i, p in enumerate(pages) if is_searchable(p.path)), key=lambda i: pages[i].path)
     rest = [i for i, p in enumerate(pages) if not is_searchable(p.path)]
     return ([tuple(searchable[k:k + _BRIEF_CHUNK]) for k in range(0, len(searchable), _BRIEF_CHUNK)]
-            + [tuple(rest[k:k + _CHUNK_BYTES_BUDGET]) for k in range(0, len(rest), _CHUNK_BYTES_BUDGET)])
+            + [tuple(rest[k:k + _CHUNK]) for k in range(0, len(rest), _CHUNK)])
 
 
 def _render_chunk(indices: tuple[int, ...]) -> list[tuple[str, bytes]]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from briefgen.build import build
 from briefgen.model import Page
-from briefgen.render_pool import PARALLEL_FROM_PAGES, _chunks, worker_count
+from briefgen.render_pool import PARALLEL_FROM_PAGES, _chunks
+from briefgen.workers import worker_count
 from tests.conftest import shared_path
 
 
@@ -30,7 +32,7 @@ def bench_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_parallel_and_serial_builds_write_the_same_tree(bench_site: Path, tmp_path: Path):
-    serial = build(bench_site, out=tmp_path / "serial", jobs=1)
+    serial = build(bench_site, out=tmp_path / "serial", jobs=1)  # parse, labels and pages: one process
     parallel = build(bench_site, out=tmp_path / "parallel", jobs=2)
     assert serial.pages > 1000 and parallel.files == serial.files
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
@@ -57,6 +59,14 @@ def test_brief_pages_come_first_in_path_order_and_every_page_once():
 
 
 def test_automatic_workers_only_for_a_large_site_and_never_beside_other_threads():
-    assert worker_count(10, None) == 1
-    assert worker_count(10, 3) == 3
-    assert worker_count(PARALLEL_FROM_PAGES, None) >= 1
+    assert worker_count(10, None, PARALLEL_FROM_PAGES) == 1
+    assert worker_count(10, 3, PARALLEL_FROM_PAGES) == 3
+    assert worker_count(PARALLEL_FROM_PAGES, None, PARALLEL_FROM_PAGES) >= 1
+    blocker = threading.Event()
+    other = threading.Thread(target=blocker.wait)
+    other.start()
+    try:
+        assert worker_count(PARALLEL_FROM_PAGES, None, PARALLEL_FROM_PAGES) == 1
+    finally:
+        blocker.set()
+        other.join()

@@ -47,7 +47,6 @@ _URL = re.compile(
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PATH_SAFE = _UNRESERVED | frozenset("!$&'()*+,;=:@/")
 _QUERY_SAFE = (_PATH_SAFE | frozenset("?")) - frozenset("&")
-_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})|(.)", re.DOTALL)
 _PORT = re.compile(r"^[0-9]*\Z")
 _ASCII_HOST = re.compile(r"^[a-z0-9._-]*\Z")
 _HOST_PREFIXES = ("www.", "m.", "mobile.")
@@ -265,15 +264,22 @@ def strip_host_prefix(host: str) -> str:
 
 
 def _normalize_percent(text: str, safe: frozenset[str]) -> str:
+    """Escapes in one case, unreserved characters unescaped, others escaped (characters
+    that are already safe are left where they are, untouched)."""
     def repl(match: re.Match[str]) -> str:
         if match.group(1) is not None:
             byte = int(match.group(1), 16)
             char = chr(byte)
             return char if char in _UNRESERVED else f"%{byte:02X}"
-        char = match.group(2)
-        return char if char in safe else _quote_char(char)
+        return _quote_char(match.group(2))
 
-    return _PERCENT.sub(repl, text)
+    return _unsafe_pattern(safe).sub(repl, text)
+
+
+@functools.lru_cache(maxsize=8)
+def _unsafe_pattern(safe: frozenset[str]) -> re.Pattern[str]:
+    """An escape, or one character outside ``safe``."""
+    return re.compile(r"%([0-9A-Fa-f]{2})|([^" + "".join(re.escape(c) for c in sorted(safe)) + "])", re.DOTALL)
 
 
 def _normalize_query(query: str, host: str) -> str:
