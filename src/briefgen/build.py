@@ -23,7 +23,7 @@ from briefgen.render_pool import render_into
 from briefgen.search import index_search, search_files
 from briefgen.sources.registry import parse_bibtex, parse_registry
 from briefgen.sources.resolvers import parse_rules
-from briefgen.workers import fork_map, worker_count
+from briefgen.workers import in_background, worker_count
 from briefgen.write import build_lock, remove_leftovers, staged_tree, write_files
 
 # Below this many characters of briefs and registries, parsing stays in one process.
@@ -132,24 +132,15 @@ def parse_registry_file(file: InputFile) -> tuple[list[Source], list[Diagnostic]
 
 
 def parse_all(files: SiteFiles, jobs: int | None = None) -> tuple[list[Brief], list[Source], list[Diagnostic]]:
-    """Every brief and registry file parsed, in their order (the big registries first, so
-    that one process works through them while the others parse briefs)."""
-    tasks = [(True, f) for f in files.registries] + [(False, f) for f in files.briefs]
-    size = sum(len(f.text) for _, f in tasks)
-    briefs, sources, diagnostics = [], [], []
-    for is_registry, (found, more) in zip((r for r, _ in tasks),
-                                          fork_map(_parse_task, tasks, worker_count(size, jobs, PARALLEL_FROM_CHARS))):
-        diagnostics += more
-        if is_registry:
-            sources += found
-        elif found is not None:
-            briefs.append(found)
-    return briefs, sources, diagnostics
-
-
-def _parse_task(task: tuple[bool, InputFile]):
-    is_registry, file = task
-    return parse_registry_file(file) if is_registry else parse_brief_file(file)
+    """Every brief and registry file parsed. On a large site the registries are parsed in
+    a second process meanwhile (briefs stay here: handing parsed briefs from one process
+    to another costs about what parsing them does)."""
+    size = sum(len(f.text) for f in files.briefs + files.registries)
+    apart = worker_count(size, jobs, PARALLEL_FROM_CHARS) > 1 and bool(files.registries)
+    with in_background(parse_registries, files.registries, enabled=apart) as registry:
+        briefs, diagnostics = parse_briefs(files.briefs)
+        sources, more = registry()
+    return briefs, sources, diagnostics + more
 
 
 def parse_briefs(files: tuple[InputFile, ...], parse_one: ParseOne | None = None,

@@ -26,6 +26,9 @@ class Location:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
 
+    def __reduce__(self):
+        return (Location, (self.path, self.line, self.column))   # pickled fast (worker processes)
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:

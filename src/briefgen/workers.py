@@ -7,6 +7,7 @@ of the work, so a parallel build produces exactly what a serial one does.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -35,3 +36,16 @@ def fork_map(function: Callable[[Item], Result], items: Iterable[Item], workers:
         return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         yield from pool.imap(function, items, chunksize)
+
+
+@contextlib.contextmanager
+def in_background(function: Callable[[Item], Result], argument: Item, enabled: bool = True,
+                  ) -> Iterator[Callable[[], Result]]:
+    """``function(argument)`` in a forked process while the block runs; yields a function
+    that waits for its result. Not ``enabled``: the result is computed when asked for."""
+    if not enabled:
+        yield lambda: function(argument)
+        return
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pending = pool.apply_async(function, (argument,))
+        yield pending.get
