@@ -1,23 +1,32 @@
-"""The search stage: rendered outputs -> the same outputs plus a Pagefind index under pagefind/.
+"""The search stage: rendered brief pages -> a Pagefind index under pagefind/.
 
 Only brief pages are indexed (``briefs/<slug>/index.html``); their ``data-pagefind-*``
 attributes (body, filters for series, author, tag and publisher) come from the theme.
-Pagefind's Python API is asynchronous and writes its bundle to a folder; this stage
-runs it to completion in a private scratch folder and returns the bundle as bytes, so
-the build stays a chain of plain functions and write.py remains the only writer of site/.
-Pagefind's filter files are not byte-stable by themselves: search_bundle.py sorts them.
+Pagefind runs as a service (``pagefind --service``, from the ``pagefind[bin]`` package)
+that reads requests on its standard input and answers on its standard output, each
+message base64-encoded JSON followed by a comma. This stage sends it the pages as they
+come (a render can stream them: only one page at a time is held here), then asks for the
+bundle's files in its last answer (Pagefind's ``GetFiles``): nothing is written to disk,
+and no file can be read back half-written. Only then is its input closed, and the
+service ends by itself.
+
+The client is here rather than Pagefind's Python API because that API waits a tenth of
+a second before reading each answer (one answer per page: 20 s for 200 pages) and cannot
+read an answer larger than 2 MiB (the bundle's files). Pagefind's filter files are not
+byte-stable by themselves: search_bundle.py sorts them.
 """
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import gzip
 import json
-import tempfile
-import time
+import subprocess
+import threading
 import zlib
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from itertools import chain
+from typing import IO
 
 from briefgen.diagnostics import BriefgenError, Location, error
 from briefgen.search_bundle import stable_bundle
@@ -26,24 +35,31 @@ BUNDLE = "pagefind/"
 _CONFIG = {"keep_index_url": False, "write_playground": False}
 # Interfaces the theme does not load (it uses the default pagefind-ui.js).
 _UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
-# Pagefind answers "written" while its last writes may still be in flight, and ending
-# its service cuts them off: the bundle is read back, before the service ends, once it is
-# complete and has stopped changing.
-_SETTLE_POLL = 0.02
-_SETTLE_TIMEOUT = 120.0
+_READ = 1 << 20
+_IN_FLIGHT = 4  # pages sent ahead of Pagefind's answers: it never waits, and queues little
+
+
+class IndexerError(RuntimeError):
+    """Pagefind could not be started, refused a request, or stopped before answering."""
 
 
 def index_search(outputs: dict[str, bytes]) -> dict[str, bytes]:
     """``outputs`` plus the Pagefind files (``pagefind/...``) indexing every brief page."""
-    pages = {path: outputs[path] for path in sorted(outputs) if is_searchable(path)}
+    return {**outputs, **search_files(sorted(outputs.items()))}
+
+
+def search_files(pages: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
+    """The Pagefind files (``pagefind/...``) indexing the brief pages among ``pages``, which
+    come in path order (a page that does not is refused); an error raised while producing
+    the pages passes through unchanged."""
     try:
-        bundle = run_to_completion(pages)
-    except Exception as exc:  # noqa: BLE001 - the indexer is an external program
+        bundle = run_to_completion(_in_order((path, html) for path, html in pages if is_searchable(path)))
+    except IndexerError as exc:
         raise BriefgenError([error(
             "search.index", Location("briefgen.yaml"), f"the search index could not be built: {exc}",
             "reinstall briefgen with its search indexer: pip install 'pagefind[bin]'")]) from None
     bundle = stable_bundle({name: data for name, data in bundle.items() if not name.startswith(_UNUSED)})
-    return {**outputs, **{BUNDLE + name: data for name, data in sorted(bundle.items())}}
+    return {BUNDLE + name: data for name, data in sorted(bundle.items())}
 
 
 def is_searchable(path: str) -> bool:
@@ -52,37 +68,158 @@ def is_searchable(path: str) -> bool:
     return len(parts) == 3 and parts[0] == "briefs" and parts[2] == "index.html"
 
 
-def run_to_completion(pages: dict[str, bytes]) -> dict[str, bytes]:
-    """Pagefind's bundle for ``pages``, from a thread of its own: the caller may already be
-    running an event loop (a browser driver, a server), where asyncio.run() is not allowed."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefgen-search") as pool:
-        return pool.submit(asyncio.run, _index(pages)).result()
+def _in_order(pages: Iterator[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+    """The pages, checked to come in path order: the index's bytes depend on their order."""
+    last = None
+    for path, html in pages:
+        if last is not None and path <= last:
+            raise ValueError(f"search pages out of order: {path} after {last}")
+        last = path
+        yield path, html
 
 
-async def _index(pages: dict[str, bytes]) -> dict[str, bytes]:
-    from pagefind.service import PagefindService
+def run_to_completion(pages: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
+    """Pagefind's bundle (paths inside pagefind/ -> bytes) for ``pages``, in the order they come."""
+    pages = iter(pages)
+    # The first page is asked for before the service and its threads start: a page source
+    # that forks worker processes (the render) forks them from a process of one thread.
+    first = next(pages, None)
+    service = _Service()
+    finished = False
+    try:
+        service.send(requests(chain([first] if first else [], pages)))
+        bundle = service.bundle()
+        finished = True
+        return bundle
+    finally:
+        service.stop(finished)
 
-    with tempfile.TemporaryDirectory(prefix="briefgen-search-") as scratch:
-        async with PagefindService() as service:
-            index = await service.create_index(_CONFIG)
-            for path, html in pages.items():
-                await index.add_html_file(content=html.decode("utf-8"), source_path=path)
-            await index.write_files(output_path=scratch)
-            return await settled_bundle(Path(scratch))
+
+def requests(pages: Iterable[tuple[str, bytes]]) -> Iterator[bytes]:
+    """The service's messages: a new index, one message a page (made when sent), then the bundle's files."""
+    payloads = chain([{"type": "NewIndex", "config": _CONFIG}],
+                     (_add_file(path, html) for path, html in pages),
+                     [{"type": "GetFiles", "index_id": 0}])
+    for message_id, payload in enumerate(payloads, 1):
+        yield base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("ascii")) + b","
 
 
-async def settled_bundle(root: Path) -> dict[str, bytes]:
-    """The bundle under ``root`` once it is complete and two reads in a row agree."""
-    deadline = time.monotonic() + _SETTLE_TIMEOUT
-    previous = None
+def _add_file(path: str, html: bytes) -> dict:
+    return {"type": "AddFile", "index_id": 0, "file_path": path, "url": None, "file_contents": html.decode("utf-8")}
+
+
+class _Service:
+    """One ``pagefind --service`` process: this thread writes, a thread of its own reads the answers."""
+
+    def __init__(self):
+        from pagefind.service import get_executable
+
+        binary = get_executable()
+        if binary is None:
+            raise IndexerError("Pagefind's program was not found")
+        try:  # its own folder as working folder: no pagefind.yml of the user's changes the index
+            self.process = subprocess.Popen([str(binary), "--service"], cwd=binary.parent, stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as exc:
+            raise IndexerError(f"Pagefind's program could not be started: {exc}") from None
+        self.errors: list[bytes] = []
+        self.outcome: dict[str, bytes] | Exception = IndexerError("the indexer gave no answer")
+        self.window = threading.Semaphore(_IN_FLIGHT)
+        self.threads = [threading.Thread(target=self._drain, daemon=True),
+                        threading.Thread(target=self._read, daemon=True)]
+        for thread in self.threads:
+            thread.start()
+
+    def send(self, messages: Iterator[bytes]) -> None:
+        """Writes the messages as they are made, no more than _IN_FLIGHT ahead of the answers
+        (the service queues what it has read: pages sent far ahead would wait in its memory);
+        stops early if the service failed or ended."""
+        try:
+            for message in messages:
+                while not self.window.acquire(timeout=0.1):
+                    if not self.threads[1].is_alive():
+                        return
+                self.process.stdin.write(message)
+                self.process.stdin.flush()
+        except BrokenPipeError:  # the service ended: the reader says why
+            pass
+
+    def bundle(self) -> dict[str, bytes]:
+        self.threads[1].join()
+        if isinstance(self.outcome, Exception):
+            raise self.outcome
+        return self.outcome
+
+    def _read(self) -> None:
+        try:
+            self.outcome = bundle_from(self._released(answers(self.process.stdout)))
+        except EOFError:
+            self.threads[0].join(timeout=5)
+            tail = b"".join(self.errors).decode(errors="replace").strip()[-500:]
+            self.outcome = IndexerError(f"the indexer stopped{': ' + tail if tail else ''}")
+        except (IndexerError, ValueError, KeyError, TypeError) as exc:
+            self.outcome = exc if isinstance(exc, IndexerError) else IndexerError(f"unreadable answer: {exc}")
+
+    def _released(self, replies: Iterator[dict]) -> Iterator[dict]:
+        for reply in replies:
+            self.window.release()
+            yield reply
+
+    def _drain(self) -> None:
+        self.errors.append(self.process.stderr.read())
+
+    def stop(self, finished: bool) -> None:
+        """Closing its input ends the service once it has answered everything; otherwise it is killed."""
+        if not finished:
+            self.process.kill()
+        try:
+            self.process.stdin.close()
+        except OSError:  # the pipe broke: the service had already ended
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for thread in self.threads:
+            thread.join()
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+
+def answers(stream: IO[bytes]) -> Iterator[dict]:
+    """The service's answers, decoded, in the order they come; EOFError if it ends first."""
+    buffer, start = bytearray(), 0
     while True:
-        files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-        if files == previous and is_complete(files):
+        end = buffer.find(b",", start)
+        if end < 0:
+            start = len(buffer)
+            chunk = stream.read1(_READ)
+            if not chunk:
+                raise EOFError
+            buffer += chunk
+            continue
+        frame = bytes(buffer[:end])
+        del buffer[:end + 1]
+        start = 0
+        yield json.loads(base64.b64decode(frame))
+
+
+def bundle_from(replies: Iterator[dict]) -> dict[str, bytes]:
+    """Checks the answers (one a request, in order, none an error) up to the bundle's files,
+    which are asked for last, and returns those files once checked whole."""
+    for message_id, reply in enumerate(replies, 1):
+        payload = reply.get("payload", {})
+        if payload.get("type") == "Error":
+            raise IndexerError(payload.get("message", "the indexer refused a request"))
+        if reply.get("message_id") != message_id:
+            raise IndexerError(f"the indexer answered message {reply.get('message_id')}, not {message_id}")
+        if payload.get("type") == "GetFiles":
+            files = {entry["path"]: base64.b64decode(entry["content"]) for entry in payload["files"]}
+            if not is_complete(files):
+                raise IndexerError("the indexer's files are incomplete")
             return files
-        if time.monotonic() > deadline:
-            raise RuntimeError("the search indexer did not finish writing its files")
-        previous = files
-        await asyncio.sleep(_SETTLE_POLL)
+    raise EOFError
 
 
 def is_complete(files: dict[str, bytes]) -> bool:

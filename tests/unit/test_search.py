@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import gzip
-import threading
+import io
+import json
+import shutil
+from pathlib import Path
 
-from briefgen.search import index_search, is_complete, is_searchable, settled_bundle
+import pytest
+
+from briefgen.diagnostics import BriefgenError
+from briefgen.search import (IndexerError, answers, bundle_from, index_search, is_complete, is_searchable, requests,
+                             search_files)
 from briefgen.search_bundle import _decode, _encode, stable_bundle
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>
@@ -78,13 +85,113 @@ def test_a_bundle_is_complete_only_when_every_file_is_whole():
     assert [is_complete(b) for b in (unfinished, truncated, empty_script, missing_meta)] == [False] * 4
 
 
-def test_the_bundle_is_read_once_the_indexer_s_last_write_has_landed(tmp_path):
-    files = complete_bundle()
-    for name, data in files.items():
-        (tmp_path / name).write_bytes(b"" if name == "pagefind-entry.json" else data)
-    late = threading.Timer(0.2, (tmp_path / "pagefind-entry.json").write_bytes, [files["pagefind-entry.json"]])
-    late.start()
-    try:
-        assert asyncio.run(settled_bundle(tmp_path)) == files
-    finally:
-        late.join()
+def frames(*answers: dict) -> bytes:
+    return b"".join(base64.b64encode(json.dumps(a).encode()) + b"," for a in answers)
+
+
+class Trickle(io.RawIOBase):
+    """A pipe that hands out its bytes a few at a time, as a real pipe may."""
+
+    def __init__(self, data: bytes, step: int):
+        self.data, self.step = data, step
+
+    def readable(self):
+        return True
+
+    def read1(self, size=-1):
+        chunk, self.data = self.data[:self.step], self.data[self.step:]
+        return chunk
+
+
+def test_answers_are_split_at_commas_however_the_pipe_cuts_them():
+    big = {"message_id": 3, "payload": {"type": "GetFiles", "files": [{"path": "a", "content": "x" * 5000}]}}
+    data = frames({"message_id": 1, "payload": {"type": "NewIndex", "index_id": 0}}, big)
+    for step in (1, 7, 4096, len(data)):
+        replies = answers(Trickle(data, step))
+        assert [next(replies), next(replies)] == [{"message_id": 1, "payload": {"type": "NewIndex", "index_id": 0}}, big]
+        with pytest.raises(EOFError):
+            next(replies)
+
+
+def test_requests_are_one_message_a_page_in_order_between_a_new_index_and_the_files():
+    sent = [json.loads(base64.b64decode(m[:-1])) for m in requests([("briefs/b/index.html", "<p>é</p>".encode())])]
+    assert [(m["message_id"], m["payload"]["type"]) for m in sent] == [(1, "NewIndex"), (2, "AddFile"), (3, "GetFiles")]
+    assert sent[1]["payload"]["file_contents"] == "<p>é</p>" and sent[1]["payload"]["file_path"] == "briefs/b/index.html"
+    assert sent[0]["payload"]["config"] == {"keep_index_url": False, "write_playground": False}
+
+
+def test_an_error_or_a_missing_answer_from_the_indexer_is_refused():
+    files = [{"path": k, "content": base64.b64encode(v).decode()} for k, v in complete_bundle().items()]
+    ok = [{"message_id": 1, "payload": {"type": "NewIndex"}}, {"message_id": 2, "payload": {"type": "IndexedFile"}},
+          {"message_id": 3, "payload": {"type": "GetFiles", "files": files}}]
+    assert bundle_from(iter(ok)) == complete_bundle()
+    refused = [ok[0], {"message_id": 2, "payload": {"type": "Error", "message": "Failed to add file"}}]
+    with pytest.raises(IndexerError, match="Failed to add file"):
+        bundle_from(iter(refused))
+    with pytest.raises(IndexerError, match="answered message 3, not 2"):
+        bundle_from(iter([ok[0], ok[2]]))
+    unfinished = [ok[0], ok[1], {"message_id": 3, "payload": {"type": "GetFiles", "files": files[1:]}}]
+    with pytest.raises(IndexerError, match="incomplete"):
+        bundle_from(iter(unfinished))
+    with pytest.raises(EOFError):
+        bundle_from(iter(ok[:2]))
+
+
+def test_an_indexer_that_stops_early_is_a_diagnostic_not_a_hang(monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", shutil.which("false"))
+    with pytest.raises(BriefgenError) as caught:
+        index_search(outputs())
+    [diagnostic] = caught.value.diagnostics
+    assert diagnostic.code == "search.index" and diagnostic.message.endswith("the indexer stopped")
+
+
+def pagefind_children() -> list[str]:
+    """Pagefind processes that are children of this one."""
+    pids = [pid for task in Path("/proc/self/task").iterdir()
+            for pid in (task / "children").read_text().split()]
+    names = []
+    for pid in pids:
+        try:
+            names.append(Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode())
+        except OSError:
+            pass
+    return [n for n in names if "pagefind" in n]
+
+
+def test_pages_are_streamed_and_the_bundle_equals_the_one_from_all_pages_at_once():
+    given = outputs()
+    taken = []
+
+    def render():
+        for path, html in sorted(given.items()):
+            taken.append(path)
+            yield path, html
+
+    streamed = search_files(render())
+    assert taken == sorted(given)
+    assert streamed == {k: v for k, v in index_search(given).items() if k.startswith("pagefind/")}
+    assert pagefind_children() == []
+
+
+def test_an_error_while_making_the_pages_passes_through_and_ends_the_indexer():
+    def failing():
+        yield "briefs/b0/index.html", outputs()["briefs/b0/index.html"]
+        raise KeyError("a template failed")
+
+    with pytest.raises(KeyError, match="a template failed"):
+        search_files(failing())
+    assert pagefind_children() == []
+
+
+def test_pages_out_of_path_order_are_refused():
+    pages = sorted(outputs().items(), reverse=True)
+    with pytest.raises(ValueError, match="out of order"):
+        search_files(pages)
+    assert pagefind_children() == []
+
+
+def test_a_site_without_briefs_still_gets_the_search_interface():
+    result = index_search({"index.html": b"<!DOCTYPE html><html lang='en'><body><p>home</p></body></html>"})
+    assert sorted(result) == ["index.html", "pagefind/pagefind-entry.json", "pagefind/pagefind-ui.css",
+                              "pagefind/pagefind-ui.js", "pagefind/pagefind-worker.js", "pagefind/pagefind.js",
+                              "pagefind/wasm.unknown.pagefind"]
