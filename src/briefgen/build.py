@@ -19,7 +19,7 @@ from briefgen.plan import plan_site
 from briefgen.read import SiteFiles, read_site
 from briefgen.render import render_site
 from briefgen.resolve import resolve_site, with_build_date
-from briefgen.render_pool import render_into
+from briefgen.render_pool import Progress, render_into
 from briefgen.search import index_search, search_files
 from briefgen.sources.registry import parse_bibtex, parse_registry
 from briefgen.sources.resolvers import parse_rules
@@ -45,25 +45,28 @@ class BuildReport:
 
 
 def build(root: Path, out: Path | None = None, strict: bool = False, write: bool = True,
-          force: bool = False, jobs: int | None = None) -> BuildReport:
+          force: bool = False, jobs: int | None = None, progress: Progress | None = None) -> BuildReport:
     """Build the site in ``root`` into ``out`` (default ``root/site``).
 
     Raises BriefgenError (with every diagnostic) when there are errors; the
     output folder is then left exactly as it was. When nothing changed since the
     last build (stamp.py), nothing is written unless ``force``. ``jobs``: processes that
-    render (None: one per core on a large site).
+    render (None: one per core on a large site). ``progress`` hears each step (a long
+    build's progress display).
     """
+    progress = progress or _silent
     started = time.perf_counter()
     out = out or root / "site"
     before = stamp.take(root, out, strict) if write else None
     last = stamp.load(root) if before and not force else None
     if last is not None and last.stamp == before:
         return _unchanged(out, last, started)
+    progress("reading and resolving", 0, 0)
     files, diagnostics = read_site(root)
     compiled = compile_site(files, diagnostics, strict, jobs=jobs)
     site, pages = compiled.site, compiled.pages
     if write:
-        written = _render_and_write(out, compiled, files, jobs)
+        written = _render_and_write(out, compiled, files, jobs, progress)
     else:
         written = len(index_search(render_site(site, pages, files.templates, files.assets)))
     counts = (len(site.briefs), len(site.sources), len(pages))
@@ -71,6 +74,10 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
         after = stamp.Stamp(before.inputs, before.options, stamp.output_identity(out))
         stamp.save(root, stamp.Recorded(after, counts, compiled.diagnostics))
     return BuildReport(*counts, written, compiled.diagnostics, time.perf_counter() - started)
+
+
+def _silent(step: str, done: int, total: int) -> None:
+    """No progress display."""
 
 
 def _unchanged(out: Path, last: stamp.Recorded, started: float) -> BuildReport:
@@ -180,10 +187,13 @@ def source_date_epoch() -> dt.datetime | None:
     return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc)
 
 
-def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int | None) -> int:
+def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int | None,
+                      progress: Progress) -> int:
     """render -> search -> write, streamed: pages go to a staged tree as they are rendered
     (across processes on a large site), which replaces ``out`` only once complete."""
     with build_lock(out), staged_tree(out) as staging:
-        bundle = search_files(render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs))
+        pages = render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs, progress)
+        bundle = search_files(pages)
+        progress("finishing the search index", 0, 0)
         write_files(staging, sorted(bundle.items()))
     return len(files.assets) + len(compiled.pages) + len(bundle)

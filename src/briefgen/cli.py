@@ -10,7 +10,7 @@ import click
 
 from briefgen import __version__
 from briefgen.build import build
-from briefgen.cli_common import guarded, print_diagnostics, root_option
+from briefgen.cli_common import guarded, print_diagnostics, progress_line, root_option
 
 SKELETON = Path(__file__).parent / "skeleton"
 
@@ -32,7 +32,8 @@ def main() -> None:
 @guarded
 def build_command(strict: bool, out: Path | None, force: bool, jobs: int | None, root: Path) -> None:
     """Build the site into site/ (or --out DIR)."""
-    report = build(root, out=out, strict=strict, force=force, jobs=jobs)
+    with progress_line() as progress:
+        report = build(root, out=out, strict=strict, force=force, jobs=jobs, progress=progress)
     print_diagnostics(report.diagnostics)
     target = out or root / "site"
     if report.up_to_date:

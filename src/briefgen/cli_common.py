@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -52,3 +53,21 @@ def print_summary(diagnostics: tuple[Diagnostic, ...]) -> None:
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."),
     help="The site folder (default: the current folder).")
+
+
+@contextlib.contextmanager
+def progress_line():
+    """A one-line progress display on a terminal (rewritten in place, erased at the end);
+    nothing when standard error is a file or a pipe, as in CI logs."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+
+    def show(step: str, done: int, total: int) -> None:
+        text = f"{step} {done:,}/{total:,} pages" if total else f"{step}..."
+        click.echo(f"\r\x1b[2K{text}", err=True, nl=False)
+
+    try:
+        yield show
+    finally:
+        click.echo("\r\x1b[2K", err=True, nl=False)

@@ -13,7 +13,7 @@ parallel build writes exactly the bytes of a serial one (tests/unit/test_render_
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import jinja2
 
@@ -28,21 +28,29 @@ PARALLEL_FROM_PAGES = 4000
 _CHUNK = 400        # pages per chunk for light pages; brief pages go 8 at a time
 _BRIEF_CHUNK = 8
 
+Progress = Callable[[str, int, int], None]   # (step, pages done, pages in all)
+
 _shared: tuple[jinja2.Environment, Site, tuple[Page, ...], Path] | None = None
 
 
 def render_into(staging: Path, site: Site, pages: tuple[Page, ...], templates: tuple[InputFile, ...],
-                assets: tuple[tuple[str, bytes], ...], jobs: int | None = None) -> Iterator[tuple[str, bytes]]:
+                assets: tuple[tuple[str, bytes], ...], jobs: int | None = None,
+                progress: Progress | None = None) -> Iterator[tuple[str, bytes]]:
     """Render every page into ``staging`` (and copy the assets); yields the searchable pages
     in path order as they are done. ``jobs``: worker processes (None: one per core on a
-    large site, none on a small one)."""
+    large site, none on a small one). ``progress`` hears ("rendering", done, total)."""
     global _shared
     write_files(staging, assets)
     env = make_environment(templates)
     chunks = _chunks(pages)
     _shared = (env, site, pages, staging)
     try:
-        for searchable in fork_map(_render_chunk, chunks, worker_count(len(pages), jobs, PARALLEL_FROM_PAGES)):
+        done = 0
+        for chunk, searchable in zip(chunks, fork_map(_render_chunk, chunks,
+                                                      worker_count(len(pages), jobs, PARALLEL_FROM_PAGES))):
+            done += len(chunk)
+            if progress is not None:
+                progress("rendering", done, len(pages))
             yield from searchable
     finally:
         _shared = None

@@ -70,3 +70,13 @@ def test_automatic_workers_only_for_a_large_site_and_never_beside_other_threads(
     finally:
         blocker.set()
         other.join()
+
+
+def test_a_build_reports_its_progress_up_to_every_page(example_site: Path):
+    heard = []
+    report = build(example_site, progress=lambda step, done, total: heard.append((step, done, total)))
+    rendering = [(done, total) for step, done, total in heard if step == "rendering"]
+    assert heard[0] == ("reading and resolving", 0, 0)
+    assert rendering[-1] == (report.pages, report.pages)
+    assert [d for d, _ in rendering] == sorted(d for d, _ in rendering)
+    assert heard[-1] == ("finishing the search index", 0, 0)
