@@ -227,5 +227,21 @@ def _label_span(span: tuple[int, int]) -> list[tuple[str, str]]:
     """(html, missing field) of the sources in ``span`` (run in a worker process)."""
     assert _labelling is not None
     style_name, sources = _labelling
-    style = load_style(style_name) or default_style()
-    return [(item.html, item.missing) for item in (format_source(s, style) for s in sources[span[0]:span[1]])]
+    style = None
+    labels = []
+    for source in sources[span[0]:span[1]]:
+        label = _made.get((style_name, source))
+        if label is None:
+            style = style or load_style(style_name) or default_style()
+            item = format_source(source, style)
+            label = _made[(style_name, source)] = (item.html, item.missing)
+        labels.append(label)
+    if len(_made) > _MADE_LIMIT:
+        _made.clear()
+    return labels
+
+
+# Labels already made, by style name and source (the same source object, or an equal one,
+# gets the same label): ``serve`` formats only the sources an edit brought in.
+_made: dict[tuple[str, Source], tuple[str, str]] = {}
+_MADE_LIMIT = 1 << 20

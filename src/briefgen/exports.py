@@ -27,14 +27,18 @@ _FIELD_ORDER = ("author", "title", "type", "journal", "institution", "howpublish
 def brief_exports(site: Site, brief: Brief, by_id: dict[str, Source] | None = None) -> dict[str, str]:
     """The six export files of ``brief``: name -> text (``by_id``: the site's sources by id,
     when the caller already has them)."""
-    sources = cited_sources(site, brief, by_id)
-    url = brief_url(site, brief)
+    return dict(_exports_of(brief, tuple(cited_sources(site, brief, by_id)), site.title, brief_url(site, brief)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _exports_of(brief: Brief, sources: tuple[Source, ...], site_title: str, url: str) -> dict[str, str]:
+    """The export files of a brief from what they show (made once while it stays the same)."""
     return {
-        "cite.bib": bibtex([(brief.slug, brief_entry(brief, site.title, url))]),
+        "cite.bib": bibtex([(brief.slug, brief_entry(brief, site_title, url))]),
         "sources.bib": "\n".join(source_bibtex(s) for s in sources),
-        "cite.ris": ris_brief(brief, site.title, url),
+        "cite.ris": ris_brief(brief, site_title, url),
         "sources.ris": "".join(source_ris(s) for s in sources),
-        "cite.json": _json([csl_brief(brief, site.title, url)]),
+        "cite.json": _json([csl_brief(brief, site_title, url)]),
         "sources.json": _json_lines([source_json(s) for s in sources]),
     }
 

@@ -35,14 +35,25 @@ class NoteView:
 
 
 @dataclass(frozen=True, slots=True)
+class CitedSource:
+    """A source as a brief's page shows it: not the notes of other briefs that cite it, so
+    that an edit elsewhere leaves this page as it was (``serve`` renders it again only
+    when what it shows changed)."""
+
+    source: Source
+    publisher_slug: str
+    label_html: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class BriefView:
     brief: Brief
     notes: tuple[NoteView, ...]
     cites: tuple[Brief, ...]
     cited_by: tuple[Brief, ...]
     source_count: int
-    sources: tuple["SourceView", ...] = ()    # every source it cites, in order of first citation
-    new_sources: tuple["SourceView", ...] = ()  # those this brief is the first on the site to cite
+    sources: tuple[CitedSource, ...] = ()      # every source it cites, in order of first citation
+    new_sources: tuple[CitedSource, ...] = ()  # those this brief is the first on the site to cite
     exports: tuple[str, ...] = ()             # citation files beside the page (cite.bib, ...)
     publishers: tuple[str, ...] = ()          # publishers of its sources, sorted (search filter)
 
@@ -71,17 +82,28 @@ class SourceView:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRow:
+    """A source in a list (the sources index, a publisher's page): what the row shows."""
+
+    source: Source
+    publisher_slug: str
+    count: int
+    last_cited: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
 class PublisherView:
     slug: str
     name: str
-    sources: tuple[SourceView, ...]
+    sources: tuple[SourceRow, ...]
 
 
 def plan_site(site: Site, labels: dict[str, str] | None = None) -> tuple[Page, ...]:
     """``labels``: source id -> the source formatted by the citation style (HTML)."""
     briefs = {b.slug: b for b in site.briefs}
     sources = _source_views(site, briefs, labels or {})
-    publishers = _publisher_views(site, sources)
+    rows = {i: SourceRow(v.source, v.publisher_slug, v.count, v.last_cited) for i, v in sources.items()}
+    publishers = _publisher_views(site, rows)
     exports = _export_pages(site)
     names = _export_names(exports)
     firsts = {source_id: first_citing(view) for source_id, view in sources.items()}
@@ -90,7 +112,7 @@ def plan_site(site: Site, labels: dict[str, str] | None = None) -> tuple[Page, .
                    (("view", _brief_view(site, b, briefs, sources, names.get(b.slug, ()), firsts)),))
               for b in site.briefs]
     pages += exports
-    pages.append(Page("sources/index.html", "sources.html", (("sources", tuple(sources.values())),)))
+    pages.append(Page("sources/index.html", "sources.html", (("sources", tuple(rows.values())),)))
     pages += [Page(f"sources/{v.source.id}/index.html", "source.html", (("view", v),)) for v in sources.values()]
     pages.append(Page("publishers/index.html", "publishers.html", (("publishers", publishers),)))
     pages += [Page(f"publishers/{p.slug}/index.html", "publisher.html", (("view", p),)) for p in publishers]
@@ -121,8 +143,9 @@ def _brief_view(site: Site, brief: Brief, briefs: dict[str, Brief], sources: dic
         NoteView(note, _note_items(site, brief, note, briefs, sources), tuple(refs.get(note.id, ())))
         for note in brief.notes
     )
-    cited = tuple(sources[s] for s in dict.fromkeys(
-        s for n in brief.notes for s in site.note_sources.get((brief.slug, n.id), ()) if s) if s in sources)
+    cited = tuple(CitedSource(sources[s].source, sources[s].publisher_slug, sources[s].label_html)
+                  for s in dict.fromkeys(s for n in brief.notes for s in site.note_sources.get((brief.slug, n.id), ())
+                                         if s) if s in sources)
     return BriefView(
         brief=brief, notes=notes,
         cites=_by_date(briefs[s] for s in site.cites.get(brief.slug, ())),
@@ -185,7 +208,7 @@ def _source_views(site: Site, briefs: dict[str, Brief], labels: dict[str, str]) 
     return views
 
 
-def _publisher_views(site: Site, sources: dict[str, SourceView]) -> tuple[PublisherView, ...]:
+def _publisher_views(site: Site, sources: dict[str, SourceRow]) -> tuple[PublisherView, ...]:
     return tuple(
         PublisherView(slug, site.publisher_names[slug], tuple(sources[i] for i in ids))
         for slug, ids in site.publishers.items()
