@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import sys
 import threading
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -20,12 +21,21 @@ Result = TypeVar("Result")
 def worker_count(size: int, jobs: int | None, parallel_from: int) -> int:
     """Processes for ``size`` units of work. ``jobs`` given: that many. Otherwise one per
     core once ``size`` reaches ``parallel_from``; and one in a process where another thread
-    runs, since a lock held by that thread would stay held in a forked child."""
+    runs, since a lock held by that thread would stay held in a forked child, or on a
+    platform that does not fork (``can_fork``)."""
+    if not can_fork():
+        return 1
     if jobs is not None:
         return max(1, jobs)
     if size < parallel_from or threading.active_count() > 1:
         return 1
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Forked workers only where forking is the platform's own way to start a process
+    (Linux); elsewhere (macOS, Windows) a build runs in one process."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def fork_map(function: Callable[[Item], Result], items: Iterable[Item], workers: int,

@@ -80,3 +80,11 @@ def test_a_build_reports_its_progress_up_to_every_page(example_site: Path):
     assert rendering[-1] == (report.pages, report.pages)
     assert [d for d, _ in rendering] == sorted(d for d, _ in rendering)
     assert heard[-1] == ("finishing the search index", 0, 0)
+
+
+def test_no_workers_where_the_platform_does_not_fork(monkeypatch):
+    import briefgen.workers as workers
+
+    monkeypatch.setattr(workers.sys, "platform", "darwin")
+    assert worker_count(10**6, 4, PARALLEL_FROM_PAGES) == 1
+    assert list(workers.fork_map(abs, [-1, -2], worker_count(2, 2, 1))) == [1, 2]
