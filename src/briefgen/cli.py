@@ -72,6 +72,8 @@ def init_command(directory: Path) -> None:
         sys.exit(1)
     shutil.copytree(SKELETON, directory, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
+    # What a build makes is kept out of version control: the site and the build record.
+    (directory / ".gitignore").write_text("/site/\n/.briefgen-cache/\n", encoding="utf-8")
     click.echo(f"created a briefing site in {directory}/: cd {directory} && briefgen build", err=True)
 
 

@@ -130,6 +130,7 @@ def test_init_then_build_from_an_installed_wheel(tmp_path):
     created = subprocess.run([str(venv / "bin" / "briefgen"), "init", "mysite"], cwd=work, env=env,
                              capture_output=True, text=True, timeout=120)
     assert created.returncode == 0, created.stderr
+    assert (work / "mysite" / ".gitignore").read_text() == "/site/\n/.briefgen-cache/\n"
     built = subprocess.run([str(venv / "bin" / "briefgen"), "build"], cwd=work / "mysite", env=env,
                            capture_output=True, text=True, timeout=120)
     assert built.returncode == 0, built.stderr
