@@ -68,7 +68,10 @@ def _input_files(root: Path):
         yield from sorted(_walk(place))
 
 
-def _walk(path: Path):
+def _walk(path: Path, top: bool = True):
+    """Files under ``path``. Like the read stage (``Path.rglob``), a linked folder inside is
+    not entered (a link to ``..`` would otherwise walk the site and its output again and
+    again); a linked file counts with its target's size and time."""
     try:
         info = path.stat()
     except OSError:
@@ -76,9 +79,11 @@ def _walk(path: Path):
     if not path.is_dir():
         yield (str(path), info.st_size, info.st_mtime_ns)
         return
+    if not top and path.is_symlink():
+        return
     with os.scandir(path) as entries:
         for entry in entries:
-            yield from _walk(Path(entry.path))
+            yield from _walk(Path(entry.path), top=False)
 
 
 def load(root: Path) -> Recorded | None:

@@ -58,3 +58,15 @@ def test_a_record_round_trips_and_a_damaged_one_counts_as_none(tmp_path):
     assert stamp.load(root) == recorded
     (root / stamp.CACHE_DIR / stamp.STAMP_FILE).write_text("{not json")
     assert stamp.load(root) is None
+
+
+def test_a_linked_folder_inside_is_not_walked(tmp_path):
+    root = make_site(tmp_path)
+    out = root / "site"
+    first = stamp.take(root, out, strict=False)
+    (root / "briefs" / "loop").symlink_to("..")
+    (root / "site").mkdir()
+    (root / "site" / "index.html").write_text("built")
+    linked = stamp.take(root, out, strict=False)
+    (root / "site" / "index.html").write_text("built again, later")
+    assert stamp.take(root, out, strict=False).inputs == linked.inputs == first.inputs
