@@ -205,7 +205,7 @@ def source_labels(style_name: str, sources: tuple[Source, ...], where: Location 
     """Every source formatted as HTML by the chosen style, and what went wrong doing so
     (across ``jobs`` processes for many sources)."""
     global _labelling
-    _labelling = (style_name, sources)
+    _labelling = (style_name, load_style(style_name) or default_style(), sources)
     try:
         spans = [(start, min(start + _LABEL_CHUNK, len(sources))) for start in range(0, len(sources), _LABEL_CHUNK)]
         done = [item for part in fork_map(_label_span, spans, worker_count(len(sources), jobs, PARALLEL_FROM_SOURCES))
@@ -214,25 +214,23 @@ def source_labels(style_name: str, sources: tuple[Source, ...], where: Location 
         _labelling = None
     formatted = {source.id: Formatted(html, None, missing) for source, (html, missing) in zip(sources, done)}
     diagnostics = style_diagnostics(style_name, formatted, sources, where)
-    return {sid: item.html for sid, item in formatted.items()}, diagnostics
+    return {source.id: html for source, (html, _) in zip(sources, done)}, diagnostics
 
 
 # Below this many sources, labels are made in the building process itself.
 PARALLEL_FROM_SOURCES = 20_000
 _LABEL_CHUNK = 2_000
-_labelling: tuple[str, tuple[Source, ...]] | None = None
+_labelling: tuple[str, BaseStyle, tuple[Source, ...]] | None = None   # shared with forked workers
 
 
 def _label_span(span: tuple[int, int]) -> list[tuple[str, str]]:
     """(html, missing field) of the sources in ``span`` (run in a worker process)."""
     assert _labelling is not None
-    style_name, sources = _labelling
-    style = None
+    style_name, style, sources = _labelling
     labels = []
     for source in sources[span[0]:span[1]]:
         label = _made.get((style_name, source))
         if label is None:
-            style = style or load_style(style_name) or default_style()
             item = format_source(source, style)
             label = _made[(style_name, source)] = (item.html, item.missing)
         labels.append(label)
