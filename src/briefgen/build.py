@@ -18,8 +18,8 @@ from briefgen.model import Brief, InputFile, Page, Site, Source
 from briefgen.plan import plan_site
 from briefgen.read import SiteFiles, read_site
 from briefgen.render import render_site
-from briefgen.resolve import resolve_site, with_build_date
 from briefgen.render_pool import Progress, render_into
+from briefgen.resolve import resolve_site, with_build_date
 from briefgen.search import index_search, search_files
 from briefgen.sources.registry import parse_bibtex, parse_registry
 from briefgen.sources.resolvers import parse_rules

@@ -54,8 +54,7 @@ def confined(root: Path, rel: str) -> Path:
     """The path of ``rel`` inside ``root``, checked on resolved paths (never string prefixes)."""
     target = (root / rel).resolve()
     if rel.startswith(("/", "\\")) or "\x00" in rel or not target.is_relative_to(root.resolve()):
-        raise BriefgenError([error("write.outside", Location(rel), f"refusing to write {rel!r} outside the output folder",
-                                   "use ids and slugs made of letters, digits and '-'")])
+        raise _outside(rel)
     return target
 
 
@@ -74,9 +73,13 @@ def _relative_inside(rel: str) -> str:
     parts = rel.split("/")
     if (not rel or rel.startswith("/") or "\x00" in rel or "\\" in rel
             or any(part in ("", ".", "..") for part in parts)):
-        raise BriefgenError([error("write.outside", Location(rel), f"refusing to write {rel!r} outside the output folder",
-                                   "use ids and slugs made of letters, digits and '-'")])
+        raise _outside(rel)
     return rel
+
+
+def _outside(rel: str) -> BriefgenError:
+    return BriefgenError([error("write.outside", Location(rel), f"refusing to write {rel!r} outside the output folder",
+                                "use ids and slugs made of letters, digits and '-'")])
 
 
 def _swap_in(staging: Path, out: Path) -> None:
