@@ -27,20 +27,24 @@ _FIELD_ORDER = ("author", "title", "type", "journal", "institution", "howpublish
 def brief_exports(site: Site, brief: Brief, by_id: dict[str, Source] | None = None) -> dict[str, str]:
     """The six export files of ``brief``: name -> text (``by_id``: the site's sources by id,
     when the caller already has them)."""
-    return dict(_exports_of(brief, tuple(cited_sources(site, brief, by_id)), site.title, brief_url(site, brief)))
+    url = brief_url(site, brief)
+    bib, ris, csl = _sources_files(tuple(cited_sources(site, brief, by_id)))
+    return {
+        "cite.bib": bibtex([(brief.slug, brief_entry(brief, site.title, url))]),
+        "sources.bib": bib,
+        "cite.ris": ris_brief(brief, site.title, url),
+        "sources.ris": ris,
+        "cite.json": _json([csl_brief(brief, site.title, url)]),
+        "sources.json": csl,
+    }
 
 
 @lru_cache(maxsize=1 << 14)
-def _exports_of(brief: Brief, sources: tuple[Source, ...], site_title: str, url: str) -> dict[str, str]:
-    """The export files of a brief from what they show (made once while it stays the same)."""
-    return {
-        "cite.bib": bibtex([(brief.slug, brief_entry(brief, site_title, url))]),
-        "sources.bib": "\n".join(source_bibtex(s) for s in sources),
-        "cite.ris": ris_brief(brief, site_title, url),
-        "sources.ris": "".join(source_ris(s) for s in sources),
-        "cite.json": _json([csl_brief(brief, site_title, url)]),
-        "sources.json": _json_lines([source_json(s) for s in sources]),
-    }
+def _sources_files(sources: tuple[Source, ...]) -> tuple[str, str, str]:
+    """BibTeX, RIS and CSL-JSON of ``sources`` (made once while a brief cites the same ones;
+    keyed by the sources alone, so that no brief is kept alive by the cache)."""
+    return ("\n".join(source_bibtex(s) for s in sources), "".join(source_ris(s) for s in sources),
+            _json_lines([source_json(s) for s in sources]))
 
 
 def cited_sources(site: Site, brief: Brief, by_id: dict[str, Source] | None = None) -> list[Source]:
