@@ -147,11 +147,18 @@ def _style_class(name: str):
 
 
 def load_style(name: str) -> BaseStyle | None:
-    """The style plugin called ``name``, or None when there is none."""
-    try:
-        return _style_class(name)()
-    except Exception:  # noqa: BLE001 - pybtex raises PluginNotFound and others
-        return None
+    """The style plugin called ``name``, or None when there is none (made once: a style
+    holds no state between entries, and making one looks its plugins up again)."""
+    style = _styles.get(name)
+    if style is None:
+        try:
+            style = _styles[name] = _style_class(name)()
+        except Exception:  # noqa: BLE001 - pybtex raises PluginNotFound and others
+            return None
+    return style
+
+
+_styles: dict[str, BaseStyle] = {}   # styles made, by name (a missing one is looked up again)
 
 
 def format_source(source: Source, style: BaseStyle | None = None) -> Formatted:
@@ -204,17 +211,30 @@ def source_labels(style_name: str, sources: tuple[Source, ...], where: Location 
                   jobs: int | None = None) -> tuple[dict[str, str], list[Diagnostic]]:
     """Every source formatted as HTML by the chosen style, and what went wrong doing so
     (across ``jobs`` processes for many sources)."""
+    labelled = label_sources(style_name, sources, jobs)
+    diagnostics = label_diagnostics(style_name, labelled, sources, where)
+    return {sid: html for sid, (html, _) in labelled.items()}, diagnostics
+
+
+def label_sources(style_name: str, sources: tuple[Source, ...] | list[Source],
+                  jobs: int | None = None) -> dict[str, tuple[str, str]]:
+    """Source id -> (its HTML label, the field the style missed or "")."""
     global _labelling
-    _labelling = (style_name, load_style(style_name) or default_style(), sources)
+    _labelling = (style_name, load_style(style_name) or default_style(), tuple(sources))
     try:
         spans = [(start, min(start + _LABEL_CHUNK, len(sources))) for start in range(0, len(sources), _LABEL_CHUNK)]
         done = [item for part in fork_map(_label_span, spans, worker_count(len(sources), jobs, PARALLEL_FROM_SOURCES))
                 for item in part]
     finally:
         _labelling = None
-    formatted = {source.id: Formatted(html, None, missing) for source, (html, missing) in zip(sources, done)}
-    diagnostics = style_diagnostics(style_name, formatted, sources, where)
-    return {source.id: html for source, (html, _) in zip(sources, done)}, diagnostics
+    return {source.id: label for source, label in zip(sources, done)}
+
+
+def label_diagnostics(style_name: str, labelled: dict[str, tuple[str, str]], sources: tuple[Source, ...],
+                      where: Location = Location("briefgen.yaml")) -> list[Diagnostic]:
+    """The diagnostics of ``style_diagnostics`` for labels made by ``label_sources``."""
+    formatted = {sid: Formatted(html, None, missing) for sid, (html, missing) in labelled.items() if missing}
+    return style_diagnostics(style_name, formatted, sources, where)
 
 
 # Below this many sources, labels are made in the building process itself.

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from briefgen import stamp
-from briefgen.bibstyle import source_labels
+from briefgen.bibstyle import label_diagnostics, label_sources
 from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_diagnostics, strict as make_strict
 from briefgen.markdown import parse_brief
@@ -19,10 +19,10 @@ from briefgen.plan import plan_site
 from briefgen.read import SiteFiles, read_site
 from briefgen.render import render_site
 from briefgen.render_pool import Progress, render_into
-from briefgen.resolve import resolve_site, with_build_date
+from briefgen.resolve import Index, resolve_indexed, with_build_date
 from briefgen.search import index_search, search_files
 from briefgen.sources.registry import parse_bibtex, parse_registry
-from briefgen.sources.resolvers import parse_rules
+from briefgen.sources.resolvers import Rule, parse_rules
 from briefgen.workers import in_background, worker_count
 from briefgen.write import build_lock, remove_leftovers, staged_tree, write_files
 
@@ -89,12 +89,17 @@ def _unchanged(out: Path, last: stamp.Recorded, started: float) -> BuildReport:
 
 @dataclass(frozen=True)
 class Compiled:
-    """Everything before rendering: the resolved site, its pages, the judged diagnostics."""
+    """Everything before rendering: the resolved site, its pages, the judged diagnostics;
+    and what an edit's stages (resolve_edit.py, plan_edit.py) start from."""
 
     config: Config
     site: Site
     pages: tuple[Page, ...]
     diagnostics: tuple[Diagnostic, ...]
+    index: Index | None = None
+    labelled: dict[str, tuple[str, str]] | None = None   # source id -> (label HTML, field missed)
+    rules: tuple[Rule, ...] = ()
+    setup: tuple[Diagnostic, ...] = ()     # the configuration's and resolver rules' diagnostics
 
 
 def compile_site(files: SiteFiles, read_diagnostics: list[Diagnostic], strict: bool = False,
@@ -106,11 +111,8 @@ def compile_site(files: SiteFiles, read_diagnostics: list[Diagnostic], strict: b
 
     Raises BriefgenError when there are errors (after ``--strict`` and ``ignore:``).
     """
-    diagnostics = list(read_diagnostics)
-    config, more = load_config(files.config)
-    diagnostics += more
-    rules, more = parse_rules(list(config.resolvers), config.resolvers_location)
-    diagnostics += more
+    config, rules, setup = configure(files)
+    diagnostics = list(read_diagnostics) + setup
     if parse_one is None and parse_sources is None:
         briefs, registry, more = parse_all(files, jobs)
     else:
@@ -118,15 +120,25 @@ def compile_site(files: SiteFiles, read_diagnostics: list[Diagnostic], strict: b
         diagnostics += more
         registry, more = parse_registries(files.registries, parse_sources or parse_registry_file)
     diagnostics += more
-    site, more = resolve_site(config, briefs, registry, rules)
+    site, index = resolve_indexed(config, briefs, registry, rules)
     site = with_build_date(site, source_date_epoch())
-    diagnostics += more
-    labels, more = source_labels(config.citation_style, site.sources, jobs=jobs)
-    diagnostics += more
-    diagnostics = _judge(diagnostics, config, strict)
-    if has_errors(diagnostics):
-        raise BriefgenError(diagnostics)
-    return Compiled(config, site, plan_site(site, labels), tuple(diagnostics))
+    diagnostics += index.diagnostics()
+    labelled = label_sources(config.citation_style, site.sources, jobs=jobs)
+    diagnostics += label_diagnostics(config.citation_style, labelled, site.sources)
+    diagnostics = judge(diagnostics, config, strict)
+    pages = plan_site(site, label_html(labelled))
+    return Compiled(config, site, pages, tuple(diagnostics), index, labelled, rules, tuple(setup))
+
+
+def configure(files: SiteFiles) -> tuple[Config, tuple[Rule, ...], list[Diagnostic]]:
+    """The site's configuration and resolver rules, with what is wrong in them."""
+    config, diagnostics = load_config(files.config)
+    rules, more = parse_rules(list(config.resolvers), config.resolvers_location)
+    return config, rules, diagnostics + more
+
+
+def label_html(labelled: dict[str, tuple[str, str]]) -> dict[str, str]:
+    return {sid: html for sid, (html, _) in labelled.items()}
 
 
 def parse_brief_file(file: InputFile) -> tuple[Brief | None, list[Diagnostic]]:
@@ -171,12 +183,16 @@ def parse_registries(files: tuple[InputFile, ...], parse_sources: ParseSources |
     return sources, diagnostics
 
 
-def _judge(diagnostics: list[Diagnostic], config: Config, strict: bool) -> list[Diagnostic]:
-    """Silence the codes the site ignores; under --strict, warnings are errors."""
+def judge(diagnostics: list[Diagnostic], config: Config, strict: bool) -> list[Diagnostic]:
+    """Silence the codes the site ignores; under --strict, warnings are errors. Raises
+    BriefgenError when errors remain."""
     kept = [d for d in diagnostics if d.code not in config.ignore]
     if strict or config.strict:
         kept = make_strict(kept)
-    return sort_diagnostics(kept)
+    kept = sort_diagnostics(kept)
+    if has_errors(kept):
+        raise BriefgenError(kept)
+    return kept
 
 
 def source_date_epoch() -> dt.datetime | None:

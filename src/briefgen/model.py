@@ -101,7 +101,9 @@ class Source:
     aliases: tuple[str, ...] = ()
     archived: str = ""
     inferred: bool = False
-    location: Location | None = None   # registry entry, or first citation for inferred ones
+    # The registry entry, or the first citation of an inferred source: where diagnostics
+    # point, not part of what the source is (a source is equal to itself wherever first cited).
+    location: Location | None = field(default=None, compare=False)
 
     def __reduce__(self):
         """Pickled as its fields, in order: fast, for sources parsed in a worker process."""

@@ -100,58 +100,124 @@ class PublisherView:
 
 def plan_site(site: Site, labels: dict[str, str] | None = None) -> tuple[Page, ...]:
     """``labels``: source id -> the source formatted by the citation style (HTML)."""
-    briefs = {b.slug: b for b in site.briefs}
-    sources = _source_views(site, briefs, labels or {})
-    rows = {i: SourceRow(v.source, v.publisher_slug, v.count, v.last_cited) for i, v in sources.items()}
-    publishers = _publisher_views(site, rows)
-    exports = _export_pages(site)
-    names = _export_names(exports)
-    firsts = {source_id: first_citing(view) for source_id, view in sources.items()}
-    pages = [Page("index.html", "index.html", (("briefs", site.briefs),))]
-    pages += [Page(f"briefs/{b.slug}/index.html", "brief.html",
-                   (("view", _brief_view(site, b, briefs, sources, names.get(b.slug, ()), firsts)),))
-              for b in site.briefs]
-    pages += exports
-    pages.append(Page("sources/index.html", "sources.html", (("sources", tuple(rows.values())),)))
-    pages += [Page(f"sources/{v.source.id}/index.html", "source.html", (("view", v),)) for v in sources.values()]
-    pages.append(Page("publishers/index.html", "publishers.html", (("publishers", publishers),)))
-    pages += [Page(f"publishers/{p.slug}/index.html", "publisher.html", (("view", p),)) for p in publishers]
+    return assemble(site, Views(site, labels or {}))
+
+
+def assemble(site: Site, views: "Views") -> tuple[Page, ...]:
+    """Every page of ``site`` in a fixed order, each asked of ``views``."""
+    pages = [views.index_page()]
+    pages += [views.brief_page(b) for b in site.briefs]
+    pages += [page for b in site.briefs for page in views.export_pages(b)]
+    pages.append(views.sources_index())
+    pages += [views.source_page(s.id) for s in site.sources]
+    pages.append(views.publishers_index())
+    pages += [views.publisher_page(p) for p in views.publishers()]
     pages.append(Page("search/index.html", "search.html"))
     pages.append(Page("404.html", "404.html"))
     if site.base_url:
-        pages.append(Page("feed.xml", "feed.xml", (("briefs", site.briefs[:50]),)))
-        pages.append(Page("sitemap.xml", "sitemap.xml", (("paths", _sitemap_paths(pages)),)))
+        pages.append(views.feed_page())
+        pages.append(views.sitemap_page(pages))
     return tuple(pages)
 
 
-def _export_names(exports: list[Page]) -> dict[str, tuple[str, ...]]:
-    """Brief slug -> the names of its export files."""
-    names: dict[str, list[str]] = {}
-    for page in exports:
-        _, slug, name = page.path.split("/", 2)
-        names.setdefault(slug, []).append(name)
-    return {slug: tuple(found) for slug, found in names.items()}
+class Views:
+    """The views of one site, each made once when first asked for: a whole plan asks for
+    all of them, the plan of an edit (plan_edit.py) only for those the edit touched."""
+
+    def __init__(self, site: Site, labels: dict[str, str]) -> None:
+        self.site, self.labels = site, labels
+        self.briefs = {b.slug: b for b in site.briefs}
+        self._by_id: dict[str, Source] | None = None
+        self._sources: dict[str, SourceView | None] = {}
+        self._exports: dict[str, list[Page]] = {}
+        self._rows: tuple[SourceRow, ...] | None = None
+        self._publishers: tuple[PublisherView, ...] | None = None
+
+    @property
+    def by_id(self) -> dict[str, Source]:
+        if self._by_id is None:
+            self._by_id = {s.id: s for s in self.site.sources}
+        return self._by_id
+
+    def source(self, source_id: str) -> SourceView | None:
+        """The view of a source of the site (None for an id the site does not have)."""
+        if source_id not in self._sources:
+            found = self.by_id.get(source_id)
+            self._sources[source_id] = _source_view(self.site, found, self.briefs, self.labels) if found else None
+        return self._sources[source_id]
+
+    def row(self, source_id: str) -> SourceRow | None:
+        view = self.source(source_id)
+        return SourceRow(view.source, view.publisher_slug, view.count, view.last_cited) if view else None
+
+    def rows(self) -> tuple[SourceRow, ...]:
+        if self._rows is None:
+            self._rows = tuple(self.row(s.id) for s in self.site.sources)
+        return self._rows
+
+    def publishers(self) -> tuple[PublisherView, ...]:
+        if self._publishers is None:
+            rows = {row.source.id: row for row in self.rows()}
+            self._publishers = tuple(
+                PublisherView(slug, self.site.publisher_names[slug], tuple(rows[i] for i in ids))
+                for slug, ids in self.site.publishers.items())
+        return self._publishers
+
+    def first(self, source_id: str) -> str:
+        """Slug of the brief that cited the source first (earliest date, then slug)."""
+        return first_citing(self.source(source_id))
+
+    def index_page(self) -> Page:
+        return Page("index.html", "index.html", (("briefs", self.site.briefs),))
+
+    def brief_page(self, brief: Brief) -> Page:
+        names = tuple(p.path.rpartition("/")[2] for p in self.export_pages(brief))
+        return Page(f"briefs/{brief.slug}/index.html", "brief.html", (("view", _brief_view(self, brief, names)),))
+
+    def export_pages(self, brief: Brief) -> list[Page]:
+        """cite.* (the brief) and sources.* (what it cites) beside the brief's page."""
+        if brief.slug not in self._exports:
+            self._exports[brief.slug] = [
+                Page(f"briefs/{brief.slug}/{name}", "export." + name.rpartition(".")[2], (("text", text),))
+                for name, text in brief_exports(self.site, brief, self.by_id).items()]
+        return self._exports[brief.slug]
+
+    def sources_index(self) -> Page:
+        return Page("sources/index.html", "sources.html",
+                    (("sources", self.rows()), ("brief_count", len(self.site.briefs))))
+
+    def source_page(self, source_id: str) -> Page:
+        return Page(f"sources/{source_id}/index.html", "source.html", (("view", self.source(source_id)),))
+
+    def publishers_index(self) -> Page:
+        return Page("publishers/index.html", "publishers.html", (("publishers", self.publishers()),))
+
+    def publisher_page(self, view: PublisherView) -> Page:
+        return Page(f"publishers/{view.slug}/index.html", "publisher.html", (("view", view),))
+
+    def feed_page(self) -> Page:
+        return Page("feed.xml", "feed.xml", (("briefs", self.site.briefs[:50]),))
+
+    def sitemap_page(self, pages: list[Page]) -> Page:
+        return Page("sitemap.xml", "sitemap.xml", (("paths", _sitemap_paths(pages)),))
 
 
-def _brief_view(site: Site, brief: Brief, briefs: dict[str, Brief], sources: dict[str, SourceView],
-                exports: tuple[str, ...], firsts: dict[str, str]) -> BriefView:
-    """``firsts``: source id -> the slug of the brief that cited it first."""
+def _brief_view(views: Views, brief: Brief, exports: tuple[str, ...]) -> BriefView:
+    site = views.site
     refs: dict[str, list[Reference]] = {}
     for ref in brief.references:
         refs.setdefault(ref.note, []).append(ref)
-    notes = tuple(
-        NoteView(note, _note_items(site, brief, note, briefs, sources), tuple(refs.get(note.id, ())))
-        for note in brief.notes
-    )
-    cited = tuple(CitedSource(sources[s].source, sources[s].publisher_slug, sources[s].label_html)
-                  for s in dict.fromkeys(s for n in brief.notes for s in site.note_sources.get((brief.slug, n.id), ())
-                                         if s) if s in sources)
+    notes = tuple(NoteView(note, _note_items(views, brief, note), tuple(refs.get(note.id, ())))
+                  for note in brief.notes)
+    ids = dict.fromkeys(s for n in brief.notes for s in site.note_sources.get((brief.slug, n.id), ()) if s)
+    cited = tuple(CitedSource(v.source, v.publisher_slug, v.label_html)
+                  for v in map(views.source, ids) if v is not None)
     return BriefView(
         brief=brief, notes=notes,
-        cites=_by_date(briefs[s] for s in site.cites.get(brief.slug, ())),
-        cited_by=_by_date(briefs[s] for s in site.cited_by.get(brief.slug, ())),
+        cites=_by_date(views.briefs[s] for s in site.cites.get(brief.slug, ())),
+        cited_by=_by_date(views.briefs[s] for s in site.cited_by.get(brief.slug, ())),
         source_count=len(cited), sources=cited,
-        new_sources=tuple(v for v in cited if firsts[v.source.id] == brief.slug),
+        new_sources=tuple(v for v in cited if views.first(v.source.id) == brief.slug),
         exports=exports,
         publishers=tuple(sorted({v.source.publisher for v in cited if v.source.publisher})),
     )
@@ -162,9 +228,8 @@ def first_citing(view: SourceView) -> str:
     return min(((c.brief.date, c.brief.slug) for c in view.citing), default=(None, ""))[1]
 
 
-def _note_items(site: Site, brief: Brief, note: Note, briefs: dict[str, Brief],
-                sources: dict[str, SourceView]) -> tuple[NoteItem, ...]:
-    resolved = site.note_sources.get((brief.slug, note.id), ())
+def _note_items(views: Views, brief: Brief, note: Note) -> tuple[NoteItem, ...]:
+    resolved = views.site.note_sources.get((brief.slug, note.id), ())
     items = []
     for part in note.parts:
         if part.kind == "text":
@@ -172,7 +237,7 @@ def _note_items(site: Site, brief: Brief, note: Note, briefs: dict[str, Brief],
             continue
         citation = note.citations[part.citation]
         source_id = resolved[part.citation] if part.citation < len(resolved) else None
-        view = sources.get(source_id) if source_id else None
+        view = views.source(source_id) if source_id else None
         if view is None:
             items.append(NoteItem("source", citation=citation))
             continue
@@ -182,36 +247,16 @@ def _note_items(site: Site, brief: Brief, note: Note, briefs: dict[str, Brief],
     return tuple(items)
 
 
-def _export_pages(site: Site) -> list[Page]:
-    """cite.* (the brief) and sources.* (what it cites) beside each brief's page."""
-    by_id = {s.id: s for s in site.sources}
-    return [
-        Page(f"briefs/{brief.slug}/{name}", "export." + name.rpartition(".")[2], (("text", text),))
-        for brief in site.briefs
-        for name, text in brief_exports(site, brief, by_id).items()
-    ]
-
-
-def _source_views(site: Site, briefs: dict[str, Brief], labels: dict[str, str]) -> dict[str, SourceView]:
-    views = {}
-    for source in site.sources:
-        citing = tuple(Citing(briefs[b.brief], b) for b in site.backlinks.get(source.id, ()))
-        dates = [c.brief.date for c in citing]
-        target = site.source_briefs.get(source.id)
-        views[source.id] = SourceView(
-            source=source, citing=citing, brief=briefs.get(target) if target else None,
-            publisher_slug=slugify(source.publisher or "unknown"),
-            first_cited=min(dates) if dates else None, last_cited=max(dates) if dates else None,
-            href=safe_href(source.url), archived_href=safe_href(source.archived),
-            label_html=labels.get(source.id, ""),
-        )
-    return views
-
-
-def _publisher_views(site: Site, sources: dict[str, SourceRow]) -> tuple[PublisherView, ...]:
-    return tuple(
-        PublisherView(slug, site.publisher_names[slug], tuple(sources[i] for i in ids))
-        for slug, ids in site.publishers.items()
+def _source_view(site: Site, source: Source, briefs: dict[str, Brief], labels: dict[str, str]) -> SourceView:
+    citing = tuple(Citing(briefs[b.brief], b) for b in site.backlinks.get(source.id, ()))
+    dates = [c.brief.date for c in citing]
+    target = site.source_briefs.get(source.id)
+    return SourceView(
+        source=source, citing=citing, brief=briefs.get(target) if target else None,
+        publisher_slug=slugify(source.publisher or "unknown"),
+        first_cited=min(dates) if dates else None, last_cited=max(dates) if dates else None,
+        href=safe_href(source.url), archived_href=safe_href(source.archived),
+        label_html=labels.get(source.id, ""),
     )
 
 

@@ -7,7 +7,7 @@ citing note (backlinks), briefs -> the briefs they cite and that cite them.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostic, Location, error, warning
@@ -30,27 +30,60 @@ class _Sources:
     by_id: dict[str, Source]
     key_to_id: dict[str, str]
     first_use: dict[str, Location]
+    inferred: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (key, id wanted)
+    collided: set[str] = field(default_factory=set)   # ids wanted by two inferred sources
+
+
+@dataclass(frozen=True)
+class Index:
+    """What a resolve pass knows beyond the Site: enough to resolve an edited brief the same
+    way (resolve_edit.py) without going over the whole corpus again."""
+
+    registry: dict[str, Source]                  # registry entries by id
+    key_to_id: dict[str, str]                    # identity key -> source id
+    claims: dict[str, str]                       # identity key -> slug of the brief it is
+    inferred: dict[str, tuple[str, str]]         # inferred source id -> (identity key, id wanted)
+    collided: frozenset[str]                     # ids that more than one inferred source wanted
+    citations: dict[str, tuple[Diagnostic, ...]]  # brief path -> its citations' diagnostics
+    warnings: dict[str, Diagnostic]              # source id -> source.inferred / registry.unused
+    fixed: tuple[Diagnostic, ...]                # slugs, registry merge, shortlinks
+
+    def diagnostics(self) -> list[Diagnostic]:
+        found = list(self.fixed)
+        for more in self.citations.values():
+            found += more
+        return found + list(self.warnings.values())
 
 
 def resolve_site(config: Config, briefs: list[Brief], registry: list[Source],
                  rules: tuple[Rule, ...] = ()) -> tuple[Site, list[Diagnostic]]:
-    briefs, diagnostics = _unique_slugs(briefs)
+    site, index = resolve_indexed(config, briefs, registry, rules)
+    return site, index.diagnostics()
+
+
+def resolve_indexed(config: Config, briefs: list[Brief], registry: list[Source],
+                    rules: tuple[Rule, ...] = ()) -> tuple[Site, Index]:
+    briefs, fixed = _unique_slugs(briefs)
     by_id, key_to_id, reg_diags = merge_registry(registry)
-    diagnostics += reg_diags
+    fixed += reg_diags
     state = _Sources(dict(by_id), dict(key_to_id), {})
-    note_citations = {}
+    note_citations, citations = {}, {}
     for brief in briefs:
+        found = []
         for note in brief.notes:
             resolved, diags = _resolve_note(state, brief, note.citations, rules)
             note_citations[(brief.slug, note.id)] = resolved
-            diagnostics += diags
-    diagnostics += _inferred_warnings(state)
-    diagnostics += _unused_entries(by_id, note_citations)
+            found += diags
+        citations[brief.path] = tuple(found)
+    warnings = {sid: d for sid, d in _inferred_warnings(state)}
+    warnings.update(_unused_entries(by_id, note_citations))
     brief_keys, key_diags = _brief_keys(config, briefs)
-    diagnostics += key_diags
+    fixed += key_diags
     source_briefs = {sid: brief_keys[key] for key, sid in state.key_to_id.items() if key in brief_keys}
     site = _assemble(config, briefs, state, note_citations, source_briefs)
-    return site, diagnostics
+    index = Index(by_id, state.key_to_id, brief_keys, state.inferred, frozenset(state.collided),
+                  citations, warnings, tuple(fixed))
+    return site, index
 
 
 def _unique_slugs(briefs: list[Brief]) -> tuple[list[Brief], list[Diagnostic]]:
@@ -85,57 +118,72 @@ def _resolve_citation(state: _Sources, citation: Citation,
     if citation.key is not None:
         if citation.key in state.by_id:
             return citation.key, None
-        return None, error(
-            "citation.unknown-key", citation.location, f"no registry entry with id {citation.key!r}",
-            f"add `{citation.key}:` with its url and title to a file in citations/, or fix the id",
-        )
+        return None, unknown_key(citation)
     url = clean_url(citation.url or citation.text)
     if url is None:
-        return None, warning(
-            "citation.bad-url", citation.location, f"{citation.text!r} is not a usable http(s) URL",
-            "write the full address starting with https://",
-        )
+        return None, bad_url(citation)
     key = identity_key(url)
     if key not in state.key_to_id:
         _add_inferred(state, infer_source(url, rules), citation.location)
     return state.key_to_id[key], None
 
 
+def unknown_key(citation: Citation) -> Diagnostic:
+    return error("citation.unknown-key", citation.location, f"no registry entry with id {citation.key!r}",
+                 f"add `{citation.key}:` with its url and title to a file in citations/, or fix the id")
+
+
+def bad_url(citation: Citation) -> Diagnostic:
+    return warning("citation.bad-url", citation.location, f"{citation.text!r} is not a usable http(s) URL",
+                   "write the full address starting with https://")
+
+
 def _add_inferred(state: _Sources, inferred: Inferred, location: Location) -> None:
     source_id = inferred.id
     if source_id in state.by_id:
-        source_id = f"{inferred.id[:70]}-{short_hash(inferred.key)}"
-    state.by_id[source_id] = Source(
-        id=source_id, url=inferred.url, title=inferred.title, publisher=inferred.publisher,
-        date=inferred.date, kind=inferred.kind, inferred=True, location=location,
-    )
+        source_id = suffixed(inferred.id, inferred.key)
+        state.collided.add(inferred.id)
+    state.by_id[source_id] = inferred_source(inferred, source_id, location)
     state.key_to_id[inferred.key] = source_id
     state.first_use[source_id] = location
+    state.inferred[source_id] = (inferred.key, inferred.id)
 
 
-def _inferred_warnings(state: _Sources) -> list[Diagnostic]:
-    return [
-        warning(
-            "source.inferred", location,
-            f"{state.by_id[sid].url} has no registry entry; its title and publisher were guessed "
-            f"from the URL ({state.by_id[sid].publisher}: {state.by_id[sid].title!r})",
-            "add it to citations/ with its real title, publisher and date "
-            "(`briefgen sources --add citations/sources.yaml` writes entries to complete)",
-        )
-        for sid, location in sorted(state.first_use.items())
-        if state.by_id[sid].kind not in EXACT_KINDS
-    ]
+def suffixed(wanted: str, key: str) -> str:
+    """The id of an inferred source whose wanted id is taken."""
+    return f"{wanted[:70]}-{short_hash(key)}"
+
+
+def inferred_source(inferred: Inferred, source_id: str, location: Location) -> Source:
+    return Source(id=source_id, url=inferred.url, title=inferred.title, publisher=inferred.publisher,
+                  date=inferred.date, kind=inferred.kind, inferred=True, location=location)
+
+
+def _inferred_warnings(state: _Sources) -> list[tuple[str, Diagnostic]]:
+    return [(sid, inferred_warning(state.by_id[sid])) for sid in sorted(state.first_use)
+            if state.by_id[sid].kind not in EXACT_KINDS]
+
+
+def inferred_warning(source: Source) -> Diagnostic:
+    """The warning for a source inferred from its URL (at its first citation)."""
+    return warning(
+        "source.inferred", source.location,
+        f"{source.url} has no registry entry; its title and publisher were guessed "
+        f"from the URL ({source.publisher}: {source.title!r})",
+        "add it to citations/ with its real title, publisher and date "
+        "(`briefgen sources --add citations/sources.yaml` writes entries to complete)",
+    )
 
 
 def _unused_entries(by_id: dict[str, Source],
-                    note_citations: NoteSources) -> list[Diagnostic]:
+                    note_citations: NoteSources) -> list[tuple[str, Diagnostic]]:
     used = {sid for sids in note_citations.values() for sid in sids}
-    return [
-        warning("registry.unused", source.location or Location("citations"),
-                f"registry entry {sid!r} is never cited", "cite it in a note, or remove the entry")
-        for sid, source in sorted(by_id.items())
-        if sid not in used
-    ]
+    return [(sid, unused_warning(source)) for sid, source in sorted(by_id.items()) if sid not in used]
+
+
+def unused_warning(source: Source) -> Diagnostic:
+    return warning("registry.unused", source.location or Location("citations"),
+                   f"registry entry {source.id!r} is never cited", "cite it in a note, or remove the entry")
 
 
 def _brief_keys(config: Config, briefs: list[Brief]) -> tuple[dict[str, str], list[Diagnostic]]:
@@ -167,7 +215,7 @@ def _assemble(config: Config, briefs: list[Brief], state: _Sources,
     cites, cited_by = _brief_links(ordered, note_citations, source_briefs)
     used_ids = sorted(backlinks) + sorted(set(state.by_id) - set(backlinks))
     sources = tuple(sorted((state.by_id[sid] for sid in used_ids), key=lambda s: s.id))
-    publishers, names = _publishers(sources)
+    publishers, names = publishers_of(sources)
     return Site(
         title=config.title, base_url=config.base_url, language=config.language,
         briefs=tuple(ordered), sources=sources, note_sources=note_citations,
@@ -180,34 +228,46 @@ def _backlinks(ordered: list[Brief],
                note_citations: NoteSources) -> dict[str, tuple[Backlink, ...]]:
     found: dict[str, list[Backlink]] = defaultdict(list)
     for brief in ordered:
-        refs_by_note = defaultdict(list)
-        for ref in brief.references:
-            refs_by_note[ref.note].append(ref)
-        for note in brief.notes:
-            cited = dict.fromkeys(s for s in note_citations.get((brief.slug, note.id), ()) if s)
-            for source_id in cited:
-                found[source_id].append(
-                    Backlink(brief.slug, note.id, note.number, tuple(refs_by_note[note.id])))
+        for source_id, backlink in brief_backlinks(brief, note_citations):
+            found[source_id].append(backlink)
     return {sid: tuple(links) for sid, links in sorted(found.items())}
+
+
+def brief_backlinks(brief: Brief, note_citations: NoteSources) -> list[tuple[str, Backlink]]:
+    """(source id, backlink) for every source each note of ``brief`` cites, in note order."""
+    refs_by_note = defaultdict(list)
+    for ref in brief.references:
+        refs_by_note[ref.note].append(ref)
+    found = []
+    for note in brief.notes:
+        cited = dict.fromkeys(s for s in note_citations.get((brief.slug, note.id), ()) if s)
+        for source_id in cited:
+            found.append((source_id, Backlink(brief.slug, note.id, note.number, tuple(refs_by_note[note.id]))))
+    return found
 
 
 def _brief_links(ordered: list[Brief], note_citations: NoteSources, source_briefs: dict[str, str]):
     cites: dict[str, tuple[str, ...]] = {}
     cited_by: dict[str, list[str]] = defaultdict(list)
     for brief in ordered:
-        targets = dict.fromkeys(
-            source_briefs[sid]
-            for note in brief.notes
-            for sid in note_citations.get((brief.slug, note.id), ())
-            if sid in source_briefs and source_briefs[sid] != brief.slug
-        )
-        cites[brief.slug] = tuple(targets)
+        targets = cited_briefs(brief, note_citations, source_briefs)
+        cites[brief.slug] = targets
         for target in targets:
             cited_by[target].append(brief.slug)
     return cites, {slug: tuple(cited_by.get(slug, ())) for slug in cites}
 
 
-def _publishers(sources: tuple[Source, ...]) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+def cited_briefs(brief: Brief, note_citations: NoteSources, source_briefs: dict[str, str]) -> tuple[str, ...]:
+    """Slugs of the other briefs that ``brief``'s notes cite, in order of first citation."""
+    return tuple(dict.fromkeys(
+        source_briefs[sid]
+        for note in brief.notes
+        for sid in note_citations.get((brief.slug, note.id), ())
+        if sid in source_briefs and source_briefs[sid] != brief.slug
+    ))
+
+
+def publishers_of(sources: tuple[Source, ...]) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     ids: dict[str, list[str]] = defaultdict(list)
     names: dict[str, str] = {}
     for source in sources:

@@ -58,6 +58,7 @@ def test_the_style_is_found_without_installation_metadata(monkeypatch):
 
     monkeypatch.setattr(pybtex.plugin, "entry_points", lambda **_: [])
     monkeypatch.setattr(pybtex.plugin, "_RUNTIME_PLUGINS", {})
+    monkeypatch.setattr(bibstyle, "_styles", {})
     bibstyle._style_class.cache_clear()
     try:
         assert load_style("briefgen") is None  # nothing registered, nothing installed
