@@ -9,24 +9,31 @@ Between rebuilds the engine keeps
   (``updated``), and the attributes of ``site`` that the template touched (recorded while
   it renders).
 
-Resolve and plan run on the whole site every time (they are what tells which pages
-changed); the result is byte-identical to a clean build (tests/serve/test_incremental.py).
+When only briefs changed, resolve and plan run for the edit alone (resolve_edit.py,
+plan_edit.py): pages the edit cannot have changed are the last plan's own ``Page`` objects,
+which are known unchanged by identity, without comparing them. Any other change, or an
+edit those stages cannot patch exactly, runs resolve and plan over the whole site. Either
+way the result is byte-identical to a clean build (tests/serve/test_incremental.py).
 """
 
 from __future__ import annotations
 
+import gc
 import sys
 from dataclasses import dataclass, field
 
 import jinja2
 from jinja2 import meta
 
-from briefgen.build import Compiled, compile_site, parse_brief_file, parse_registry_file
+from briefgen.bibstyle import label_diagnostics, label_sources
+from briefgen.build import Compiled, compile_site, judge, label_html, parse_brief_file, parse_registry_file
 from briefgen.diagnostics import Diagnostic
 from briefgen.model import Brief, InputFile, Page, Site, Source
+from briefgen.plan_edit import plan_edit
 from briefgen.read import SiteFiles
 from briefgen import render
 from briefgen.render import make_environment, render_page
+from briefgen.resolve_edit import Edit, resolve_edit
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,36 @@ class Rebuilt:
     pages: int
     rendered: tuple[str, ...]   # pages rendered again (the others came from the cache)
     parsed: int            # files parsed again
+    whole: bool = True     # resolved and planned the whole site (not only an edit's part)
+
+
+def _settle_memory() -> None:
+    """After a whole compile: collect what the last site left, and keep the caches out of
+    Python's cycle collector. On a large site the caches hold millions of objects, and a
+    full collection over them (about a second each) would come back during every edit."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+@dataclass(frozen=True)
+class _Last:
+    """The last good rebuild: what the next edit starts from."""
+
+    files: SiteFiles
+    compiled: Compiled
+    pages: dict[str, Page]
+
+
+def _relabel(before: Compiled, site: Site, edit: Edit) -> dict[str, tuple[str, str]]:
+    """The labels of the last compile, made again for the sources the edit touched."""
+    labelled = dict(before.labelled)
+    for source_id in edit.removed:
+        labelled.pop(source_id, None)
+    by_id = {s.id: s for s in site.sources} if edit.sources or edit.added else {}
+    touched = [by_id[i] for i in sorted(edit.sources | edit.added) if i in by_id]
+    labelled.update(label_sources(before.config.citation_style, touched, jobs=1))
+    return labelled
 
 
 @dataclass(frozen=True)
@@ -60,14 +97,64 @@ class Engine:
     _env: jinja2.Environment | None = None
     _closures: dict[str, tuple[InputFile, ...]] = field(default_factory=dict)
     _parsed: int = 0
+    _last: "_Last | None" = None
 
     def rebuild(self, files: SiteFiles, read_diagnostics: list[Diagnostic]) -> Rebuilt:
         self._parsed = 0
-        compiled = compile_site(files, read_diagnostics, self.strict,
-                                parse_one=self._parse_brief, parse_sources=self._parse_registry)
+        compiled = self._compile_edit(files, read_diagnostics)
+        whole = compiled is None
+        if whole:
+            compiled = compile_site(files, read_diagnostics, self.strict,
+                                    parse_one=self._parse_brief, parse_sources=self._parse_registry)
         self._forget_missing(files)
         outputs, rendered = self._render(compiled, files)
-        return Rebuilt(outputs, compiled.diagnostics, len(compiled.pages), rendered, self._parsed)
+        self._last = _Last(files, compiled, {page.path: page for page in compiled.pages})
+        if whole:
+            _settle_memory()
+        return Rebuilt(outputs, compiled.diagnostics, len(compiled.pages), rendered, self._parsed, whole)
+
+    def _compile_edit(self, files: SiteFiles, read_diagnostics: list[Diagnostic]) -> Compiled | None:
+        """The stages for an edit of briefs alone, or None (then the whole site is compiled)."""
+        last = self._last
+        if (last is None or last.compiled.index is None or files.config != last.files.config
+                or files.registries != last.files.registries
+                or [f.path for f in files.briefs] != [f.path for f in last.files.briefs]):
+            return None
+        edited = []
+        for file, before in zip(files.briefs, last.files.briefs):
+            if file.text != before.text:
+                brief, _ = self._parse_brief(file)
+                if brief is None:
+                    return self._refuse(files, read_diagnostics, last.compiled)
+                edited.append(brief)
+        before = last.compiled
+        done = resolve_edit(before.site, before.index, edited, before.rules)
+        if done is None:
+            return None
+        site, index, edit = done
+        labelled = _relabel(before, site, edit)
+        diagnostics = judge(self._diagnostics(files, read_diagnostics, before, index, site, labelled),
+                            before.config, self.strict)
+        pages = plan_edit(before.site, label_html(before.labelled), last.pages, site, label_html(labelled), edit)
+        return Compiled(before.config, site, pages, tuple(diagnostics), index, labelled, before.rules, before.setup)
+
+    def _refuse(self, files: SiteFiles, read_diagnostics: list[Diagnostic], before: Compiled) -> None:
+        """A brief that does not parse: raise its errors at once, as the whole compile would
+        (the rest of the site is as it was); under --strict, let the whole compile judge."""
+        if not (self.strict or before.config.strict):
+            found = self._diagnostics(files, read_diagnostics, before, before.index, before.site, before.labelled)
+            judge(found, before.config, False)
+        return None
+
+    def _diagnostics(self, files: SiteFiles, read_diagnostics: list[Diagnostic], before: Compiled,
+                     index, site: Site, labelled: dict[str, tuple[str, str]]) -> list[Diagnostic]:
+        """Every diagnostic a whole compile would give (parse results come from the caches)."""
+        found = list(read_diagnostics) + list(before.setup)
+        for file in files.briefs:
+            found += self._parse_brief(file)[1]
+        for file in files.registries:
+            found += self._parse_registry(file)[1]
+        return found + index.diagnostics() + label_diagnostics(before.config.citation_style, labelled, site.sources)
 
     # ------------------------------------------------------------ parsing
     def _parse_brief(self, file: InputFile) -> tuple[Brief | None, list[Diagnostic]]:
@@ -120,15 +207,22 @@ class Engine:
 
 def _still_valid(entry: _Entry | None, page: Page, closure: tuple[InputFile, ...],
                  fingerprint: str, changed: "_ChangedAttrs") -> bool:
-    return (entry is not None and entry.globals == fingerprint and entry.closure == closure
-            and entry.page == page and not any(changed(name) for name in entry.site_attrs))
+    return (entry is not None and entry.globals == fingerprint
+            and (entry.closure is closure or entry.closure == closure)
+            and (entry.page is page or entry.page == page) and not changed.any_of(entry.site_attrs))
 
 
 class _ChangedAttrs:
     """Which attributes of ``site`` differ from the previous site (each compared once)."""
 
     def __init__(self, old: Site | None, new: Site) -> None:
-        self._old, self._new, self._seen = old, new, {}
+        self._old, self._new, self._seen, self._sets = old, new, {}, {}
+
+    def any_of(self, names: frozenset[str]) -> bool:
+        found = self._sets.get(names)
+        if found is None:
+            found = self._sets[names] = any(self(name) for name in names)
+        return found
 
     def __call__(self, name: str) -> bool:
         if name not in self._seen:

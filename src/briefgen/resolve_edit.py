@@ -1,0 +1,263 @@
+"""The resolve stage for an edit: from the last good ``Site`` and its ``Index`` and the briefs
+that changed, the same Site and diagnostics that ``resolve_site`` gives over the whole corpus,
+in time that grows with the edit, not with the corpus (``briefgen serve``).
+
+An edit this cannot patch exactly answers None, and the caller resolves the whole site:
+a brief added, removed or failing to parse; a changed slug, date, series or shortlink (they
+order the site and say which briefs other briefs cite); an ``@id`` citation of an inferred
+source; and any inferred source whose id depends on the order in which sources were met
+(an id two sources want).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from briefgen.diagnostics import Diagnostic
+from briefgen.model import Backlink, Brief, Citation, Site, Source
+from briefgen.resolve import (EXACT_KINDS, Index, bad_url, brief_backlinks, cited_briefs, inferred_source,
+                              inferred_warning, publishers_of, suffixed, unknown_key, unused_warning)
+from briefgen.sources.identity import clean_url
+from briefgen.sources.resolvers import Rule, identity_key, infer_source
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What an edit touched, for the plan stage (plan_edit.py)."""
+
+    briefs: frozenset[str]       # slugs of the edited briefs
+    sources: frozenset[str]      # ids of the sources their notes cite, before or after the edit
+    added: frozenset[str]        # sources new to the site
+    removed: frozenset[str]      # sources no brief cites any more (inferred ones)
+
+
+class Beyond(Exception):
+    """The edit cannot be patched exactly: resolve the whole site."""
+
+
+def resolve_edit(site: Site, index: Index, edited: list[Brief],
+                 rules: tuple[Rule, ...] = ()) -> tuple[Site, Index, Edit] | None:
+    """``edited``: the new versions of briefs of ``site`` (same paths)."""
+    patch = _Patch(site, index, rules)
+    try:
+        for brief in edited:
+            patch.replace(brief)
+        return patch.finish()
+    except Beyond:
+        return None
+
+
+def _same_place(old: Brief, new: Brief) -> bool:
+    """What orders the site and names a brief for other briefs is unchanged."""
+    return (old.slug, old.date, old.series, old.shortlinks) == (new.slug, new.date, new.series, new.shortlinks)
+
+
+class _Patch:
+    """Working state of one resolve_edit (local to it, never shared); the Site's dicts are
+    copied before they change."""
+
+    def __init__(self, site: Site, index: Index, rules: tuple[Rule, ...]) -> None:
+        self.site, self.index, self.rules = site, index, rules
+        self.briefs = list(site.briefs)
+        self.rank = {b.slug: i for i, b in enumerate(site.briefs)}
+        self.by_path = {b.path: b for b in site.briefs}
+        self.by_id = {s.id: s for s in site.sources}
+        self.note_sources = dict(site.note_sources)
+        self.backlinks = dict(site.backlinks)
+        self.source_briefs = dict(site.source_briefs)
+        self.cites, self.cited_by = dict(site.cites), dict(site.cited_by)
+        self.key_to_id, self.inferred = dict(index.key_to_id), dict(index.inferred)
+        self.citations, self.warnings = dict(index.citations), dict(index.warnings)
+        self.slugs: set[str] = set()
+        self.touched: set[str] = set()
+        self.added: set[str] = set()
+        self.removed: set[str] = set()
+        self.regroup = False      # a source's publisher changed
+        self.collided = set(index.collided)
+        self.contested: set[str] = set()   # ids wanted by several sources, whose order to check
+        self._groups: dict[str, set[str]] | None = None
+
+    # ------------------------------------------------------------------ one brief
+    def replace(self, new: Brief) -> None:
+        old = self.by_path.get(new.path)
+        if old is None or not _same_place(old, new):
+            raise Beyond
+        resolved, diagnostics = self._resolve_notes(new)
+        before = {s for n in old.notes for s in self.note_sources.pop((old.slug, n.id), ()) if s}
+        self.note_sources.update(resolved)
+        touched = before | {s for ids in resolved.values() for s in ids if s}
+        self.citations[new.path] = tuple(diagnostics)
+        self.briefs[self.rank[new.slug]] = self.by_path[new.path] = new
+        self._relink(new, touched)
+        for source_id in sorted(touched):
+            self._settle(source_id)
+        self._recite(new)
+        self.slugs.add(new.slug)
+        self.touched |= touched
+
+    def _resolve_notes(self, brief: Brief) -> tuple[dict[tuple[str, str], tuple[str | None, ...]], list[Diagnostic]]:
+        resolved, diagnostics = {}, []
+        for note in brief.notes:
+            ids = []
+            for citation in note.citations:
+                source_id = self._resolve(citation)
+                if source_id is None:
+                    diagnostics.append(bad_url(citation) if citation.key is None else unknown_key(citation))
+                ids.append(source_id)
+            resolved[(brief.slug, note.id)] = tuple(ids)
+        return resolved, diagnostics
+
+    def _resolve(self, citation: Citation) -> str | None:
+        if citation.key is not None:
+            if citation.key in self.index.registry:
+                return citation.key
+            if citation.key in self.by_id:
+                raise Beyond      # an inferred source's id: known or not, as the corpus's order says
+            return None           # an error in any order
+        url = clean_url(citation.url or citation.text)
+        if url is None:
+            return None
+        found = self.key_to_id.get(identity_key(url))
+        return found if found is not None else self._add(url, citation)
+
+    def _add(self, url: str, citation: Citation) -> str:
+        inferred = infer_source(url, self.rules)
+        source_id = inferred.id
+        if source_id in self.by_id:       # wanted by another source: the suffix resolve_site gives
+            source_id = suffixed(inferred.id, inferred.key)
+            if source_id in self.by_id:
+                raise Beyond
+            self.collided.add(inferred.id)
+        self.by_id[source_id] = inferred_source(inferred, source_id, citation.location)
+        self.key_to_id[inferred.key] = source_id
+        self.inferred[source_id] = (inferred.key, inferred.id)
+        self._members(inferred.id).add(source_id)
+        if inferred.key in self.index.claims:
+            self.source_briefs[source_id] = self.index.claims[inferred.key]
+        self.removed.discard(source_id)
+        self.added.add(source_id)
+        return source_id
+
+    def _relink(self, brief: Brief, touched: set[str]) -> None:
+        """The backlinks of the sources ``brief`` cites, before or after, in site order."""
+        mine: dict[str, list[Backlink]] = defaultdict(list)
+        for source_id, backlink in brief_backlinks(brief, self.note_sources):
+            mine[source_id].append(backlink)
+        rank = self.rank[brief.slug]
+        for source_id in touched:
+            links = [b for b in self.backlinks.get(source_id, ()) if b.brief != brief.slug]
+            at = bisect_right([self.rank[b.brief] for b in links], rank)
+            links[at:at] = mine.get(source_id, [])
+            if links:
+                self.backlinks[source_id] = tuple(links)
+            else:
+                self.backlinks.pop(source_id, None)
+
+    def _settle(self, source_id: str) -> None:
+        """A touched source: a registry entry (used or not), or an inferred source made
+        again from its first citation in the corpus, or gone when none cites it."""
+        registered = self.index.registry.get(source_id)
+        if registered is not None:
+            if source_id in self.backlinks:
+                self.warnings.pop(source_id, None)
+            else:
+                self.warnings[source_id] = unused_warning(registered)
+            return
+        key, wanted = self.inferred[source_id]
+        if wanted in self.collided:
+            self.contested.add(wanted)
+        if source_id not in self.backlinks:
+            self._remove(source_id, key, wanted)
+            return
+        source = self._first_made(source_id, key, wanted)
+        self.regroup = self.regroup or source.publisher != self.by_id[source_id].publisher
+        self.by_id[source_id] = source
+        if source.kind in EXACT_KINDS:
+            self.warnings.pop(source_id, None)
+        else:
+            self.warnings[source_id] = inferred_warning(source)
+
+    def _remove(self, source_id: str, key: str, wanted: str) -> None:
+        del self.by_id[source_id], self.key_to_id[key], self.inferred[source_id]
+        self._members(wanted).discard(source_id)
+        self.warnings.pop(source_id, None)
+        self.source_briefs.pop(source_id, None)
+        if source_id in self.added:
+            self.added.discard(source_id)
+        else:
+            self.removed.add(source_id)
+
+    def _first_made(self, source_id: str, key: str, wanted: str) -> Source:
+        """The source as the first citation of it (briefs by path, notes, citations) makes it."""
+        citation = self._first_citation(source_id)[1]
+        url = clean_url(citation.url or citation.text) if citation.key is None else None
+        inferred = infer_source(url, self.rules) if url else None
+        if inferred is None or (inferred.id, inferred.key) != (wanted, key):
+            raise Beyond
+        return inferred_source(inferred, source_id, citation.location)
+
+    def _first_citation(self, source_id: str) -> tuple[tuple[str, int, int], Citation]:
+        """Where resolve_site meets the source first, and the citation there."""
+        first = min((self.briefs[self.rank[b.brief]] for b in self.backlinks[source_id]), key=lambda b: b.path)
+        for number, note in enumerate(first.notes):
+            found = self.note_sources[(first.slug, note.id)]
+            for place, (citation, resolved) in enumerate(zip(note.citations, found)):
+                if resolved == source_id:
+                    return (first.path, number, place), citation
+        raise Beyond
+
+    def _members(self, wanted: str) -> set[str]:
+        """The inferred sources that want the id ``wanted``."""
+        if self._groups is None:
+            self._groups = defaultdict(set)
+            for source_id, (_, want) in self.inferred.items():
+                self._groups[want].add(source_id)
+        return self._groups[wanted]
+
+    def _check_contested(self) -> None:
+        """Of the sources that want one id, resolve_site gives it to the one met first (when
+        no registry entry has it): the edit must leave that one first."""
+        for wanted in sorted(self.contested - self.index.registry.keys()):
+            members = self._members(wanted)
+            if not members:
+                continue
+            first = min(members, key=lambda sid: self._first_citation(sid)[0])
+            if first != wanted:
+                raise Beyond
+
+    def _recite(self, brief: Brief) -> None:
+        """Which briefs ``brief`` cites, and so which briefs each of them is cited by."""
+        before = self.cites.get(brief.slug, ())
+        after = cited_briefs(brief, self.note_sources, self.source_briefs)
+        self.cites[brief.slug] = after
+        for target in dict.fromkeys(before + after):
+            citing = [s for s in self.cited_by.get(target, ()) if s != brief.slug]
+            if target in after:
+                at = bisect_right([self.rank[s] for s in citing], self.rank[brief.slug])
+                citing.insert(at, brief.slug)
+            self.cited_by[target] = tuple(citing)
+
+    # ------------------------------------------------------------------- the result
+    def finish(self) -> tuple[Site, Index, Edit]:
+        self._check_contested()
+        site, index = self.site, self.index
+        if self.added or self.removed:
+            sources = tuple(sorted(self.by_id.values(), key=lambda s: s.id))
+        else:
+            sources = tuple(self.by_id[s.id] for s in site.sources)
+        if self.added or self.removed or self.regroup:
+            publishers, names = publishers_of(sources)
+        else:
+            publishers, names = site.publishers, site.publisher_names
+        backlinks = self.backlinks
+        if backlinks.keys() != site.backlinks.keys():
+            backlinks = dict(sorted(backlinks.items()))
+        new_site = replace(site, briefs=tuple(self.briefs), sources=sources, note_sources=self.note_sources,
+                           backlinks=backlinks, source_briefs=self.source_briefs, cites=self.cites,
+                           cited_by=self.cited_by, publishers=publishers, publisher_names=names)
+        new_index = replace(index, key_to_id=self.key_to_id, inferred=self.inferred, collided=frozenset(self.collided),
+                            citations=self.citations, warnings=self.warnings)
+        edit = Edit(frozenset(self.slugs), frozenset(self.touched), frozenset(self.added), frozenset(self.removed))
+        return new_site, new_index, edit
