@@ -6,6 +6,7 @@ stages after this one never touch the disk.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,19 +30,46 @@ class SiteFiles:
     assets: tuple[tuple[str, bytes], ...]  # theme assets (output path, bytes)
 
 
-def read_site(root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
+class ReadCache:
+    """The files of earlier reads (``briefgen serve`` reads the site on every save): a file
+    whose size, inode, modification and change times are the same is not read again, unless
+    it changed within the last seconds, when a second write could keep all four."""
+
+    SETTLED_AFTER = 2.0   # seconds
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[tuple[int, int, int, int], InputFile]] = {}
+
+    def get(self, path: Path) -> tuple[tuple[int, int, int, int] | None, InputFile | None]:
+        try:
+            found = path.stat()
+        except OSError:
+            return None, None
+        signature = (found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns)
+        if time.time() - max(found.st_mtime, found.st_ctime) < self.SETTLED_AFTER:
+            return None, None
+        known = self._files.get(path)
+        return signature, (known[1] if known and known[0] == signature else None)
+
+    def put(self, path: Path, signature: tuple[int, int, int, int] | None, file: InputFile) -> None:
+        if signature is not None:
+            self._files[path] = (signature, file)
+
+
+def read_site(root: Path, cache: ReadCache | None = None) -> tuple[SiteFiles, list[Diagnostic]]:
+    """``cache``: files of earlier reads of this site, reused while unchanged."""
     diagnostics: list[Diagnostic] = []
     config_path = root / CONFIG_FILE
     config = _read_text(root, config_path, diagnostics) if config_path.is_file() else None
-    briefs = _read_tree(root, "briefs", BRIEF_SUFFIXES, diagnostics)
-    registries = _read_tree(root, "citations", REGISTRY_SUFFIXES, diagnostics)
+    briefs = _read_tree(root, "briefs", BRIEF_SUFFIXES, diagnostics, cache)
+    registries = _read_tree(root, "citations", REGISTRY_SUFFIXES, diagnostics, cache)
     templates = _read_templates(root, diagnostics)
     assets = tuple(_read_assets(THEME_DIR / "assets"))
     return SiteFiles(config, tuple(briefs), tuple(registries), templates, assets), diagnostics
 
 
 def _read_tree(root: Path, folder: str, suffixes: tuple[str, ...],
-               diagnostics: list[Diagnostic]) -> list[InputFile]:
+               diagnostics: list[Diagnostic], cache: ReadCache | None = None) -> list[InputFile]:
     base = root / folder
     if not base.is_dir():
         return []
@@ -51,7 +79,11 @@ def _read_tree(root: Path, folder: str, suffixes: tuple[str, ...],
             continue
         if not _inside(base, path, root, diagnostics) or not path.is_file():
             continue
-        file = _read_text(root, path, diagnostics)
+        signature, file = cache.get(path) if cache is not None else (None, None)
+        if file is None:
+            file = _read_text(root, path, diagnostics)
+            if file is not None and cache is not None:
+                cache.put(path, signature, file)
         if file is not None:
             files.append(file)
     return files

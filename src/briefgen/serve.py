@@ -28,7 +28,7 @@ from urllib.parse import unquote
 
 from briefgen.diagnostics import BriefgenError, Diagnostic, Location, error
 from briefgen.incremental import Engine
-from briefgen.read import read_site
+from briefgen.read import ReadCache, read_site
 from briefgen.watch import SETTLE_SECONDS, Watcher
 
 ASSETS = Path(__file__).parent / "serve_assets"
@@ -60,6 +60,7 @@ class Preview:
         self.root = root
         self._engine = Engine(strict=strict)
         self._files = None
+        self._read_cache = ReadCache()
         self._log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self._changed = threading.Condition()
         self.state = State(outputs={})
@@ -68,7 +69,7 @@ class Preview:
     def rebuild(self) -> bool:
         """Rebuild if the inputs changed since the last look; True when it did."""
         started = time.perf_counter()
-        files, diagnostics = read_site(self.root)
+        files, diagnostics = read_site(self.root, self._read_cache)
         if files == self._files:
             return False
         self._files = files

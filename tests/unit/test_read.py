@@ -48,3 +48,32 @@ def test_a_symlink_out_of_briefs_is_refused(tmp_path):
     files, diags = read_site(tmp_path)
     assert files.briefs == ()
     assert [(d.code, d.location.path) for d in diags] == [("read.outside", "briefs/link.md")]
+
+
+def test_the_read_cache_reuses_unchanged_files_and_reads_changed_ones(tmp_path):
+    import os
+    from briefgen.read import ReadCache
+    (tmp_path / "briefs").mkdir()
+    brief = tmp_path / "briefs" / "a.md"
+    brief.write_text("---\ntitle: A\ndate: 2024-05-24\n---\nOne.\n", encoding="utf-8")
+    cache = ReadCache()
+    cache.SETTLED_AFTER = 0.0   # trust times at once: here the file's signature alone decides
+    first, _ = read_site(tmp_path, cache)
+    again, _ = read_site(tmp_path, cache)
+    assert again.briefs[0] is first.briefs[0]
+    stat = brief.stat()
+    brief.write_text("---\ntitle: A\ndate: 2024-05-24\n---\nTwo.\n", encoding="utf-8")   # same size
+    os.utime(brief, ns=(stat.st_atime_ns, stat.st_mtime_ns))                            # same mtime
+    changed, _ = read_site(tmp_path, cache)
+    assert changed.briefs[0].text.endswith("Two.\n")
+
+
+def test_the_read_cache_reads_a_file_changed_in_the_last_seconds_again(tmp_path):
+    from briefgen.read import ReadCache
+    (tmp_path / "briefs").mkdir()
+    brief = tmp_path / "briefs" / "a.md"
+    brief.write_text("---\ntitle: A\ndate: 2024-05-24\n---\nOne.\n", encoding="utf-8")
+    cache = ReadCache()
+    first, _ = read_site(tmp_path, cache)
+    again, _ = read_site(tmp_path, cache)
+    assert again.briefs[0] == first.briefs[0] and again.briefs[0] is not first.briefs[0]
