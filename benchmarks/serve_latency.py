@@ -6,6 +6,12 @@ disk, and polls the brief's page over HTTP until the edit shows; prints the late
     python3 benchmarks/serve_latency.py                       # the repository's example site
     python3 benchmarks/serve_latency.py --corpus 1000         # make_corpus.py --briefs 1000
     python3 benchmarks/serve_latency.py --site DIR --edits 5  # any site folder (copied first)
+    python3 benchmarks/serve_latency.py --corpus 1000 --edit note  # add a note instead
+
+``--edit body`` (the default) writes a word at the start of the brief's body; ``--edit note``
+adds a sentence citing a new note, whose URL is by turns a source another brief cites
+(its count of citing notes changes everywhere it shows) and a URL no brief cites (a new
+source page).
 
 The latency includes the watcher's settle window (0.1 s), which waits for an editor's
 burst of events to end before rebuilding.
@@ -36,13 +42,15 @@ def main() -> None:
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="serve-latency-") as tmp:
         root = prepare(args, Path(tmp))
-        brief = sorted((root / "briefs").glob("*.md"))[len(list((root / "briefs").glob("*.md"))) // 2]
+        briefs = sorted((root / "briefs").glob("*.md"))
+        brief = briefs[len(briefs) // 2]
         page = f"/briefs/{slug_of(brief)}/"
         started = time.perf_counter()
         server = Server(root)
         first = time.perf_counter() - started
+        cited = cited_elsewhere(briefs, brief)
         try:
-            latencies, rendered = measure(server, brief, page, args.edits, args.timeout)
+            latencies, rendered = measure(server, brief, page, args, cited)
         finally:
             server.stop()
     report(args, root, first, server.status_at_start, latencies, rendered)
@@ -53,6 +61,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--site", type=Path, help="a site folder to copy (default: the repository's example)")
     parser.add_argument("--corpus", type=int, help="generate a corpus of this many briefs with make_corpus.py")
     parser.add_argument("--edits", type=int, default=15)
+    parser.add_argument("--edit", choices=("body", "note"), default="body", help="what each edit changes")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for one edit")
     return parser.parse_args()
 
@@ -116,18 +125,35 @@ class Server:
         self.proc.wait(timeout=60)
 
 
-def measure(server: Server, brief: Path, page: str, edits: int, timeout: float) -> tuple[list[float], list[int]]:
+def cited_elsewhere(briefs: list[Path], brief: Path) -> str:
+    """A URL that a note of another brief cites."""
+    for other in briefs:
+        found = re.search(r"^\[\d+\] (https?://[^\s;]+)", other.read_text(encoding="utf-8"), re.M)
+        if other != brief and found:
+            return found.group(1)
+    return "https://www.reuters.com/world/"
+
+
+def edited(original: str, marker: str, kind: str, number: int, cited: str) -> str:
+    if kind == "body":
+        head, body = original.split("\n---\n", 1)
+        return f"{head}\n---\n{marker} {body}"
+    url = cited if number % 2 == 0 else f"https://www.example-news.com/2024/01/02/{marker}"
+    return original.rstrip("\n") + f"\n\n{marker} said so.[990]\n\n[990] {url}\n"
+
+
+def measure(server: Server, brief: Path, page: str, args: argparse.Namespace,
+            cited: str) -> tuple[list[float], list[int]]:
     original = brief.read_text(encoding="utf-8")
-    head, body = original.split("\n---\n", 1)
     latencies, rendered = [], []
-    for i in range(edits):
+    for i in range(args.edits):
         marker = f"edited{i}x{os.getpid()}"
         before = server.status()["rebuilds"]
         started = time.perf_counter()
-        brief.write_bytes(f"{head}\n---\n{marker} {body}".encode("utf-8"))   # one write(), as editors do
+        brief.write_bytes(edited(original, marker, args.edit, i, cited).encode("utf-8"))   # one write()
         while marker.encode() not in server.get(page)[1]:
-            if time.perf_counter() - started > timeout:
-                raise SystemExit(f"edit {i} not served within {timeout} s; status: {server.status()}")
+            if time.perf_counter() - started > args.timeout:
+                raise SystemExit(f"edit {i} not served within {args.timeout} s; status: {server.status()}")
             time.sleep(0.01)
         latencies.append(time.perf_counter() - started)
         status = server.status()
@@ -141,7 +167,7 @@ def report(args, root, first, status, latencies, rendered) -> None:
     ms = sorted(x * 1000 for x in latencies)
     print(f"site: {name}: {status['pages']} pages")
     print(f"first build (start to serving): {first:.2f} s")
-    print(f"edit -> rebuilt page served, {len(ms)} edits: median {statistics.median(ms):.0f} ms, "
+    print(f"edit -> rebuilt page served, {len(ms)} edits ({args.edit}): median {statistics.median(ms):.0f} ms, "
           f"min {ms[0]:.0f} ms, max {ms[-1]:.0f} ms")
     print(f"pages rendered per edit: median {statistics.median(r for r, _ in rendered):.0f} of {status['pages']}; "
           f"rebuild itself (read, parse, resolve, plan, render): median "
