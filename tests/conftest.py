@@ -32,3 +32,12 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (the shared data folder beside the repository)")
     return path
+
+
+def generated_corpus(out: Path, briefs: int) -> Path:
+    """A site of ``briefs`` briefs from the benchmark generator (a registry of 60% of the sources)."""
+    import subprocess
+    import sys
+    subprocess.run([sys.executable, str(shared_path("bench", "make_corpus.py")), "--briefs", str(briefs),
+                    "--out", str(out), "--format", "briefgen", "--quiet"], check=True, timeout=120)
+    return out

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from briefgen.diagnostics import BriefgenError
 from briefgen.incremental import Engine, Rebuilt
 from briefgen.read import read_site
 from briefgen.render import render_site
-from tests.conftest import shared_path
+from tests.conftest import generated_corpus
 
 NOTE = re.compile(r"^\[(\d+)\] (.+)$", re.M)
 
@@ -27,10 +25,7 @@ NOTE = re.compile(r"^\[(\d+)\] (.+)$", re.M)
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 24-brief site from the benchmark generator."""
-    out = tmp_path_factory.mktemp("edits") / "corpus"
-    subprocess.run([sys.executable, str(shared_path("bench", "make_corpus.py")), "--briefs", "24",
-                    "--out", str(out), "--format", "briefgen", "--quiet"], check=True, timeout=120)
-    return out
+    return generated_corpus(tmp_path_factory.mktemp("edits") / "corpus", 24)
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from briefgen.build import build
 from briefgen.model import Page
 from briefgen.render_pool import PARALLEL_FROM_PAGES, _chunks
 from briefgen.workers import worker_count
-from tests.conftest import shared_path
+from tests.conftest import generated_corpus
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -25,10 +23,7 @@ def tree(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def bench_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 40-brief site from the benchmark generator (briefs, a registry of 60% of the sources)."""
-    out = tmp_path_factory.mktemp("bench") / "corpus"
-    subprocess.run([sys.executable, str(shared_path("bench", "make_corpus.py")), "--briefs", "40",
-                    "--out", str(out), "--format", "briefgen", "--quiet"], check=True, timeout=120)
-    return out
+    return generated_corpus(tmp_path_factory.mktemp("bench") / "corpus", 40)
 
 
 def test_parallel_and_serial_builds_write_the_same_tree(bench_site: Path, tmp_path: Path):
