@@ -96,6 +96,7 @@ class Engine:
     _templates: tuple[InputFile, ...] | None = None
     _env: jinja2.Environment | None = None
     _closures: dict[str, tuple[InputFile, ...]] = field(default_factory=dict)
+    _page_globals: dict[str, bool] = field(default_factory=dict)   # template -> its closure reads them
     _parsed: int = 0
     _last: "_Last | None" = None
 
@@ -117,18 +118,21 @@ class Engine:
         """The stages for an edit of briefs alone, or None (then the whole site is compiled)."""
         last = self._last
         if (last is None or last.compiled.index is None or files.config != last.files.config
-                or files.registries != last.files.registries
-                or [f.path for f in files.briefs] != [f.path for f in last.files.briefs]):
+                or files.registries != last.files.registries):
             return None
+        known = {f.path: f for f in last.files.briefs}
+        if not known.keys() <= {f.path for f in files.briefs}:
+            return None                  # a brief removed
         edited = []
-        for file, before in zip(files.briefs, last.files.briefs):
-            if file.text != before.text:
+        for file in files.briefs:
+            before = known.get(file.path)
+            if before is None or file.text != before.text:
                 brief, _ = self._parse_brief(file)
                 if brief is None:
                     return self._refuse(files, read_diagnostics, last.compiled)
                 edited.append(brief)
         before = last.compiled
-        done = resolve_edit(before.site, before.index, edited, before.rules)
+        done = resolve_edit(before.site, before.index, edited, before.rules, before.config)
         if done is None:
             return None
         site, index, edit = done
@@ -185,6 +189,7 @@ class Engine:
         if files.templates != self._templates:
             self._env = make_environment(files.templates)
             self._closures = template_closures(files.templates)
+            self._page_globals = {name: reads_page_globals(closure) for name, closure in self._closures.items()}
             self._templates = files.templates
         site = compiled.site
         changed = _ChangedAttrs(self._site, site)
@@ -194,7 +199,8 @@ class Engine:
         for page in compiled.pages:
             closure = self._closures.get(page.template, ())
             entry = self._pages.get(page.path)
-            if not _still_valid(entry, page, closure, fingerprint, changed):
+            globals_read = self._page_globals.get(page.template, True)
+            if not _still_valid(entry, page, closure, fingerprint if globals_read else None, changed):
                 recorder.touched = set()
                 data = render_page(self._env, recorder, page)
                 entry = _Entry(page, closure, fingerprint, frozenset(recorder.touched), data)
@@ -206,8 +212,10 @@ class Engine:
 
 
 def _still_valid(entry: _Entry | None, page: Page, closure: tuple[InputFile, ...],
-                 fingerprint: str, changed: "_ChangedAttrs") -> bool:
-    return (entry is not None and entry.globals == fingerprint
+                 fingerprint: str | None, changed: "_ChangedAttrs") -> bool:
+    """``fingerprint``: None when the page's templates read none of the page-independent
+    globals (``updated``): then a change of them leaves the page as it was."""
+    return (entry is not None and (fingerprint is None or entry.globals == fingerprint)
             and (entry.closure is closure or entry.closure == closure)
             and (entry.page is page or entry.page == page) and not changed.any_of(entry.site_attrs))
 
@@ -267,6 +275,22 @@ def _probe(context) -> str:
     names = set(context.environment.globals) | {"site", "page", "root"}
     values = context.get_all()
     return repr(sorted((k, repr(v)) for k, v in values.items() if k not in names and not callable(v)))
+
+
+PAGE_GLOBALS = frozenset({"updated"})   # what globals_fingerprint covers (besides constants)
+
+
+def reads_page_globals(closure: tuple[InputFile, ...]) -> bool:
+    """Whether any template of ``closure`` names a page-independent global (a template that
+    does not parse counts as reading them)."""
+    env = make_environment(())       # knows briefgen's filters, which the analysis compiles
+    for template in closure:
+        try:
+            if meta.find_undeclared_variables(env.parse(template.text)) & PAGE_GLOBALS:
+                return True
+        except jinja2.TemplateSyntaxError:
+            return True
+    return False
 
 
 def template_closures(templates: tuple[InputFile, ...]) -> dict[str, tuple[InputFile, ...]]:

@@ -11,7 +11,8 @@ What a brief's edit can change on other pages:
   the brief that cites it first, the source itself), the pages of every brief citing it,
   and their ``sources.*`` files when the source itself changed;
 - the rows of those sources in the sources index and on their publishers' pages;
-- the home page and the feed (the cards of every brief), the sitemap (when pages come or go).
+- the home page and the feed (the cards of every brief), the sitemap (when pages come or go),
+  the sources index (which counts the briefs) when a brief is new.
 """
 
 from __future__ import annotations
@@ -47,13 +48,13 @@ class _Dirty:
         dirty.exports |= edit.briefs
         for slug in edit.briefs:
             dirty.briefs |= _linked(old, new, slug)
-            dirty.cards_changed = dirty.cards_changed or card(old.briefs[slug]) != card(new.briefs[slug])
+            dirty.cards_changed = dirty.cards_changed or _card(old, slug) != _card(new, slug)
         for source_id in edit.sources | edit.added | edit.removed:
             dirty.source(old, new, source_id)
         dirty.sources |= edit.sources | edit.added
         dirty.sources |= {sid for sid, slug in new.site.source_briefs.items() if slug in edit.briefs}
         dirty.sources -= edit.removed
-        dirty.paths_changed = bool(edit.added or edit.removed)
+        dirty.paths_changed = bool(edit.added or edit.removed or edit.new_briefs)
         return dirty
 
     def source(self, old: Views, new: Views, source_id: str) -> None:
@@ -78,7 +79,7 @@ def _linked(old: Views, new: Views, slug: str) -> set[str]:
     """The briefs whose lists of linked briefs show the edited brief ``slug`` differently."""
     lists = [set(links.get(slug, ())) for links in (old.site.cites, old.site.cited_by,
                                                     new.site.cites, new.site.cited_by)]
-    if card(old.briefs[slug]) != card(new.briefs[slug]):
+    if _card(old, slug) != _card(new, slug):
         return set().union(*lists)
     return (lists[0] ^ lists[2]) | (lists[1] ^ lists[3])
 
@@ -87,6 +88,11 @@ def card(brief: Brief) -> tuple:
     """What other pages show of a brief: everything but its body, notes and references."""
     return (brief.slug, brief.title, brief.date, brief.authors, brief.series, brief.summary, brief.tags,
             brief.shortlinks, brief.path)
+
+
+def _card(views: Views, slug: str) -> tuple | None:
+    brief = views.briefs.get(slug)
+    return card(brief) if brief is not None else None
 
 
 def _citers(site: Site, source_id: str) -> set[str]:
@@ -124,7 +130,9 @@ class _EditViews(Views):
         return self._rows
 
     def sources_index(self) -> Page:
-        return super().sources_index() if self.dirty.rows else self.pages["sources/index.html"]
+        kept = self.pages["sources/index.html"]
+        same = not self.dirty.rows and dict(kept.context).get("brief_count") == len(self.site.briefs)
+        return kept if same else super().sources_index()
 
     def publishers(self) -> tuple[PublisherView, ...]:
         if self._publishers is None:

@@ -190,12 +190,8 @@ def _brief_keys(config: Config, briefs: list[Brief]) -> tuple[dict[str, str], li
     """Identity keys by which other briefs cite each brief: its shortlinks, its assessment."""
     claims: dict[str, str] = {}
     diagnostics = []
-    series = {s.casefold() for s in config.assessment_series}
     for brief in sorted(briefs, key=lambda b: (b.date, b.slug)):
-        keys = [identity_key(u) for u in map(clean_url, brief.shortlinks) if u]
-        if brief.series.casefold() in series:
-            keys.append(ASSESSMENT_KEY.format(date=brief.date.isoformat()))
-        for key in dict.fromkeys(keys):
+        for key in brief_claims(config, brief):
             if key in claims and claims[key] != brief.slug:
                 diagnostics.append(warning(
                     "brief.duplicate-shortlink", brief.location,
@@ -205,6 +201,15 @@ def _brief_keys(config: Config, briefs: list[Brief]) -> tuple[dict[str, str], li
                 continue
             claims[key] = brief.slug
     return claims, diagnostics
+
+
+def brief_claims(config: Config, brief: Brief) -> tuple[str, ...]:
+    """The identity keys ``brief`` is known by: its shortlinks, and its date's assessment
+    when its series is an assessment series."""
+    keys = [identity_key(u) for u in map(clean_url, brief.shortlinks) if u]
+    if brief.series.casefold() in {s.casefold() for s in config.assessment_series}:
+        keys.append(ASSESSMENT_KEY.format(date=brief.date.isoformat()))
+    return tuple(dict.fromkeys(keys))
 
 
 def _assemble(config: Config, briefs: list[Brief], state: _Sources,

@@ -3,7 +3,8 @@ that changed, the same Site and diagnostics that ``resolve_site`` gives over the
 in time that grows with the edit, not with the corpus (``briefgen serve``).
 
 An edit this cannot patch exactly answers None, and the caller resolves the whole site:
-a brief added, removed or failing to parse; a changed slug, date, series or shortlink (they
+a brief removed or failing to parse; a new brief whose slug or keys another brief has, or
+that notes already cite; a changed slug, date, series or shortlink (they
 order the site and say which briefs other briefs cite); an ``@id`` citation of an inferred
 source; and any inferred source whose id depends on the order in which sources were met
 (an id two sources want).
@@ -15,9 +16,10 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from briefgen.config import Config
 from briefgen.diagnostics import Diagnostic
 from briefgen.model import Backlink, Brief, Citation, Site, Source
-from briefgen.resolve import (EXACT_KINDS, Index, bad_url, brief_backlinks, cited_briefs, inferred_source,
+from briefgen.resolve import (EXACT_KINDS, Index, bad_url, brief_backlinks, brief_claims, cited_briefs, inferred_source,
                               inferred_warning, publishers_of, suffixed, unknown_key, unused_warning)
 from briefgen.sources.identity import clean_url
 from briefgen.sources.resolvers import Rule, identity_key, infer_source
@@ -31,22 +33,29 @@ class Edit:
     sources: frozenset[str]      # ids of the sources their notes cite, before or after the edit
     added: frozenset[str]        # sources new to the site
     removed: frozenset[str]      # sources no brief cites any more (inferred ones)
+    new_briefs: frozenset[str] = frozenset()   # slugs of briefs new to the site
 
 
 class Beyond(Exception):
     """The edit cannot be patched exactly: resolve the whole site."""
 
 
-def resolve_edit(site: Site, index: Index, edited: list[Brief],
-                 rules: tuple[Rule, ...] = ()) -> tuple[Site, Index, Edit] | None:
-    """``edited``: the new versions of briefs of ``site`` (same paths)."""
-    patch = _Patch(site, index, rules)
+def resolve_edit(site: Site, index: Index, edited: list[Brief], rules: tuple[Rule, ...] = (),
+                 config: Config | None = None) -> tuple[Site, Index, Edit] | None:
+    """``edited``: the new versions of briefs of ``site`` (by path), and new briefs (which
+    need the site's ``config``)."""
+    patch = _Patch(site, index, rules, config)
     try:
         for brief in edited:
             patch.replace(brief)
         return patch.finish()
     except Beyond:
         return None
+
+
+def _descending(text: str) -> tuple[int, ...]:
+    """A key that sorts ``text`` in reverse order (with -date: the site's newest-first order)."""
+    return tuple(-ord(c) for c in text) + (1,)
 
 
 def _same_place(old: Brief, new: Brief) -> bool:
@@ -58,8 +67,8 @@ class _Patch:
     """Working state of one resolve_edit (local to it, never shared); the Site's dicts are
     copied before they change."""
 
-    def __init__(self, site: Site, index: Index, rules: tuple[Rule, ...]) -> None:
-        self.site, self.index, self.rules = site, index, rules
+    def __init__(self, site: Site, index: Index, rules: tuple[Rule, ...], config: Config | None) -> None:
+        self.site, self.index, self.rules, self.config = site, index, rules, config
         self.briefs = list(site.briefs)
         self.rank = {b.slug: i for i, b in enumerate(site.briefs)}
         self.by_path = {b.path: b for b in site.briefs}
@@ -69,8 +78,10 @@ class _Patch:
         self.source_briefs = dict(site.source_briefs)
         self.cites, self.cited_by = dict(site.cites), dict(site.cited_by)
         self.key_to_id, self.inferred = dict(index.key_to_id), dict(index.inferred)
+        self.claims = dict(index.claims)
         self.citations, self.warnings = dict(index.citations), dict(index.warnings)
         self.slugs: set[str] = set()
+        self.new_briefs: set[str] = set()
         self.touched: set[str] = set()
         self.added: set[str] = set()
         self.removed: set[str] = set()
@@ -82,7 +93,9 @@ class _Patch:
     # ------------------------------------------------------------------ one brief
     def replace(self, new: Brief) -> None:
         old = self.by_path.get(new.path)
-        if old is None or not _same_place(old, new):
+        if old is None:
+            old = self._insert(new)
+        elif not _same_place(old, new):
             raise Beyond
         resolved, diagnostics = self._resolve_notes(new)
         before = {s for n in old.notes for s in self.note_sources.pop((old.slug, n.id), ()) if s}
@@ -96,6 +109,21 @@ class _Patch:
         self._recite(new)
         self.slugs.add(new.slug)
         self.touched |= touched
+
+    def _insert(self, new: Brief) -> Brief:
+        """A new brief, in its place in the site, citing nothing yet (returned as such)."""
+        claims = brief_claims(self.config, new) if self.config is not None else None
+        if claims is None or new.slug in self.rank or any(k in self.claims or k in self.key_to_id for k in claims):
+            raise Beyond          # which brief keeps a slug or a key, or is cited, depends on the corpus
+        newest_first = [(-b.date.toordinal(), _descending(b.slug)) for b in self.briefs]
+        self.briefs.insert(bisect_right(newest_first, (-new.date.toordinal(), _descending(new.slug))), new)
+        self.rank = {b.slug: i for i, b in enumerate(self.briefs)}
+        self.claims.update((key, new.slug) for key in claims)
+        self.cites[new.slug], self.cited_by[new.slug] = (), ()
+        self.new_briefs.add(new.slug)
+        empty = replace(new, notes=(), references=())
+        self.by_path[new.path] = empty
+        return empty
 
     def _resolve_notes(self, brief: Brief) -> tuple[dict[tuple[str, str], tuple[str | None, ...]], list[Diagnostic]]:
         resolved, diagnostics = {}, []
@@ -258,6 +286,7 @@ class _Patch:
                            backlinks=backlinks, source_briefs=self.source_briefs, cites=self.cites,
                            cited_by=self.cited_by, publishers=publishers, publisher_names=names)
         new_index = replace(index, key_to_id=self.key_to_id, inferred=self.inferred, collided=frozenset(self.collided),
-                            citations=self.citations, warnings=self.warnings)
-        edit = Edit(frozenset(self.slugs), frozenset(self.touched), frozenset(self.added), frozenset(self.removed))
+                            claims=self.claims, citations=self.citations, warnings=self.warnings)
+        edit = Edit(frozenset(self.slugs), frozenset(self.touched), frozenset(self.added), frozenset(self.removed),
+                    frozenset(self.new_briefs))
         return new_site, new_index, edit

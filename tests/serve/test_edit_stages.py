@@ -160,6 +160,25 @@ def test_an_error_is_the_clean_builds_error_and_the_fix_is_patched(site: Path, b
     assert not session.check().whole
 
 
+def new_brief(date: str, title: str, url: str) -> str:
+    return (f'---\ntitle: "{title}"\ndate: {date}\nauthors: [An Analyst]\n---\n'
+            f"A new brief's claim.[1]\n\n[1] {url} ; https://www.example-news.com/2024/02/03/{date}\n")
+
+
+def test_new_briefs_are_patched_in(site: Path):
+    session = Session(site)
+    cited = urls(session.brief(3).read_text(encoding="utf-8"))[0]
+    (site / "briefs" / "zz-newest.md").write_text(new_brief("2030-01-01", "The Newest", cited), encoding="utf-8")
+    result = session.check()
+    assert not result.whole and "briefs/zz-newest/index.html" in result.rendered
+    assert {"index.html", "sources/index.html"} <= set(result.rendered)     # the list, the brief count
+    assert len(result.rendered) < result.pages / 10
+    (site / "briefs" / "aa-older.md").write_text(new_brief("2001-01-01", "An Old One", cited), encoding="utf-8")
+    assert not session.check().whole
+    (site / "briefs" / "aa-older.md").unlink()                    # removed: the whole site again
+    assert session.check().whole
+
+
 def test_two_briefs_edited_at_once(site: Path):
     session = Session(site)
     for index in (1, 9):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.diagnostics import BriefgenError
-from briefgen.incremental import Engine, Rebuilt, template_closures
+from briefgen.incremental import Engine, Rebuilt, reads_page_globals, template_closures
 from briefgen.model import InputFile
 from briefgen.read import THEME_DIR, read_site
 from tests.serve.support import clean_outputs
@@ -159,3 +159,28 @@ def test_template_closure_follows_extends_and_imports() -> None:
     closures = template_closures(templates)
     assert [t.path for t in closures["page.html"]] == ["base.html", "m.html", "page.html"]
     assert [t.path for t in closures["other.html"]] == ["other.html"]
+
+
+NEWEST = """---
+title: The newest brief
+date: 2024-07-01
+authors: [An Analyst]
+---
+Moscow repeated its demands again.[1]
+
+[1] https://www.reuters.com/world/europe/putin-wants-ukraine-ceasefire-current-frontlines-sources-say-2024-05-24/
+"""
+
+
+def test_a_new_newest_brief_renders_the_feed_not_every_page(engine: Engine, site: Path) -> None:
+    (site / "briefs" / "newest.md").write_text(NEWEST, encoding="utf-8")
+    result = assert_clean(engine, site)          # the feed's `updated` is the newest brief's date
+    assert "feed.xml" in result.rendered and "briefs/newest/index.html" in result.rendered
+    assert "briefs/third/index.html" not in result.rendered
+    assert "sources/nyt-2023-12-23-putin-cease-fire/index.html" not in result.rendered
+
+
+def test_which_templates_read_the_page_independent_globals() -> None:
+    assert reads_page_globals((InputFile("feed.xml", "<updated>{{ updated }}</updated>"),))
+    assert not reads_page_globals((InputFile("a.html", "{% set updated = 1 %}{{ updated }} {{ site.title }}"),))
+    assert reads_page_globals((InputFile("bad.html", "{% if %}"),))

@@ -26,15 +26,18 @@ def same_as_whole(briefs, edited):
     """resolve_edit after replacing ``edited`` in ``briefs`` equals a whole resolve."""
     registry = [registry_entry()]
     site, index = resolve_indexed(Config(), briefs, registry)
-    patched = resolve_edit(site, index, edited)
+    patched = resolve_edit(site, index, edited, config=Config())
     assert patched is not None
     new_site, new_index, edit = patched
     by_path = {b.path: b for b in edited}
-    whole_site, whole_index = resolve_indexed(Config(), [by_path.get(b.path, b) for b in briefs], registry)
+    known = {b.path for b in briefs}
+    whole_site, whole_index = resolve_indexed(
+        Config(), [by_path.get(b.path, b) for b in briefs] + [b for b in edited if b.path not in known], registry)
     assert new_site == whole_site
     assert [s.location for s in new_site.sources] == [s.location for s in whole_site.sources]
     assert sorted(map(repr, new_index.diagnostics())) == sorted(map(repr, whole_index.diagnostics()))
     assert new_index.key_to_id == whole_index.key_to_id and new_index.inferred == whole_index.inferred
+    assert new_index.claims == whole_index.claims
     return edit
 
 
@@ -86,5 +89,26 @@ def test_edits_it_cannot_patch_answer_none():
     assert resolve_edit(site, index, [renamed]) is None
     inferred_id = next(i for i in index.inferred)
     assert resolve_edit(site, index, [make_brief("c", "2024-05-03", {1: ["@" + inferred_id]})]) is None
-    added = make_brief("d", "2024-05-04", {1: [REUTERS]})
-    assert resolve_edit(site, index, [added]) is None
+    assert resolve_edit(site, index, [make_brief("d", "2024-05-04", {1: [REUTERS]})]) is None   # no config
+    same_slug = replace(make_brief("d", "2024-05-04", {1: [REUTERS]}), slug="a")
+    assert resolve_edit(site, index, [same_slug], config=Config()) is None
+    cited = make_brief("d", "2024-05-04", {1: [REUTERS]}, shortlinks=(TASS_1,))      # notes cite it already
+    assert resolve_edit(site, index, [cited], config=Config()) is None
+
+
+def test_new_briefs_take_their_place_in_the_site():
+    edit = same_as_whole(corpus(), [make_brief("d", "2024-05-09", {1: [REUTERS, BBC_2]}),      # the newest
+                                    make_brief("0", "2024-05-02", {1: [TASS_1]}),              # same date as b
+                                    make_brief("e", "2024-04-01", {1: ["@reuters-1"]}, shortlinks=("https://isw.pub/x1",))])
+    assert edit.new_briefs == {"d", "0", "e"}
+
+
+def test_a_new_brief_cited_by_its_shortlink_later():
+    briefs = corpus()
+    new = make_brief("e", "2024-04-01", {1: [REUTERS]}, shortlinks=("https://isw.pub/x1",))
+    site, index = resolve_indexed(Config(), briefs, [registry_entry()])
+    site, index, _ = resolve_edit(site, index, [new], config=Config())
+    citing = make_brief("c", "2024-05-03", {1: ["@reuters-1"], 2: ["https://isw.pub/x1"]})
+    patched = resolve_edit(site, index, [citing], config=Config())
+    whole, _ = resolve_indexed(Config(), briefs[:2] + [citing, new], [registry_entry()])
+    assert patched is not None and patched[0] == whole and patched[0].cites["c"] == ("e",)
