@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from briefgen.config import Config
 from briefgen.diagnostics import Diagnostic, Location, error, warning
@@ -24,14 +25,18 @@ NoteSources = dict[tuple[str, str], tuple[str | None, ...]]
 
 
 @dataclass
-class _Sources:
-    """Working state of one resolve pass (local to ``resolve_site``, never shared)."""
+class Resolving:
+    """Working state of one resolve pass (local to ``resolve_site``, or to ``resolve_edit``'s
+    patch, never shared). An inferred source's ``location`` is its first citation."""
 
     by_id: dict[str, Source]
     key_to_id: dict[str, str]
-    first_use: dict[str, Location]
     inferred: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (key, id wanted)
     collided: set[str] = field(default_factory=set)   # ids wanted by two inferred sources
+
+
+# Adds the source inferred from a URL met for the first time (``add_inferred``, or a patch's own).
+AddInferred = Callable[[Resolving, Inferred, Location], None]
 
 
 @dataclass(frozen=True)
@@ -66,12 +71,12 @@ def resolve_indexed(config: Config, briefs: list[Brief], registry: list[Source],
     briefs, fixed = _unique_slugs(briefs)
     by_id, key_to_id, reg_diags = merge_registry(registry)
     fixed += reg_diags
-    state = _Sources(dict(by_id), dict(key_to_id), {})
+    state = Resolving(dict(by_id), dict(key_to_id))
     note_citations, citations = {}, {}
     for brief in briefs:
         found = []
         for note in brief.notes:
-            resolved, diags = _resolve_note(state, brief, note.citations, rules)
+            resolved, diags = resolve_note(state, note.citations, rules)
             note_citations[(brief.slug, note.id)] = resolved
             found += diags
         citations[brief.path] = tuple(found)
@@ -102,50 +107,50 @@ def _unique_slugs(briefs: list[Brief]) -> tuple[list[Brief], list[Diagnostic]]:
     return list(seen.values()), diagnostics
 
 
-def _resolve_note(state: _Sources, brief: Brief, citations: tuple[Citation, ...],
-                  rules: tuple[Rule, ...]) -> tuple[tuple[str | None, ...], list[Diagnostic]]:
+def resolve_note(state: Resolving, citations: tuple[Citation, ...], rules: tuple[Rule, ...],
+                 add: AddInferred | None = None) -> tuple[tuple[str | None, ...], list[Diagnostic]]:
+    """The source id of each citation of a note (None where none), in the order met."""
     resolved, diagnostics = [], []
     for citation in citations:
-        source_id, diag = _resolve_citation(state, citation, rules)
+        source_id, diag = _resolve_citation(state, citation, rules, add or add_inferred)
         if diag:
             diagnostics.append(diag)
         resolved.append(source_id)
     return tuple(resolved), diagnostics
 
 
-def _resolve_citation(state: _Sources, citation: Citation,
-                      rules: tuple[Rule, ...]) -> tuple[str | None, Diagnostic | None]:
+def _resolve_citation(state: Resolving, citation: Citation, rules: tuple[Rule, ...],
+                      add: AddInferred) -> tuple[str | None, Diagnostic | None]:
     if citation.key is not None:
         if citation.key in state.by_id:
             return citation.key, None
-        return None, unknown_key(citation)
+        return None, _unknown_key(citation)
     url = clean_url(citation.url or citation.text)
     if url is None:
-        return None, bad_url(citation)
+        return None, _bad_url(citation)
     key = identity_key(url)
     if key not in state.key_to_id:
-        _add_inferred(state, infer_source(url, rules), citation.location)
+        add(state, infer_source(url, rules), citation.location)
     return state.key_to_id[key], None
 
 
-def unknown_key(citation: Citation) -> Diagnostic:
+def _unknown_key(citation: Citation) -> Diagnostic:
     return error("citation.unknown-key", citation.location, f"no registry entry with id {citation.key!r}",
                  f"add `{citation.key}:` with its url and title to a file in citations/, or fix the id")
 
 
-def bad_url(citation: Citation) -> Diagnostic:
+def _bad_url(citation: Citation) -> Diagnostic:
     return warning("citation.bad-url", citation.location, f"{citation.text!r} is not a usable http(s) URL",
                    "write the full address starting with https://")
 
 
-def _add_inferred(state: _Sources, inferred: Inferred, location: Location) -> None:
+def add_inferred(state: Resolving, inferred: Inferred, location: Location) -> None:
     source_id = inferred.id
     if source_id in state.by_id:
         source_id = suffixed(inferred.id, inferred.key)
         state.collided.add(inferred.id)
     state.by_id[source_id] = inferred_source(inferred, source_id, location)
     state.key_to_id[inferred.key] = source_id
-    state.first_use[source_id] = location
     state.inferred[source_id] = (inferred.key, inferred.id)
 
 
@@ -159,8 +164,8 @@ def inferred_source(inferred: Inferred, source_id: str, location: Location) -> S
                   date=inferred.date, kind=inferred.kind, inferred=True, location=location)
 
 
-def _inferred_warnings(state: _Sources) -> list[tuple[str, Diagnostic]]:
-    return [(sid, inferred_warning(state.by_id[sid])) for sid in sorted(state.first_use)
+def _inferred_warnings(state: Resolving) -> list[tuple[str, Diagnostic]]:
+    return [(sid, inferred_warning(state.by_id[sid])) for sid in sorted(state.inferred)
             if state.by_id[sid].kind not in EXACT_KINDS]
 
 
@@ -212,7 +217,7 @@ def brief_claims(config: Config, brief: Brief) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def _assemble(config: Config, briefs: list[Brief], state: _Sources,
+def _assemble(config: Config, briefs: list[Brief], state: Resolving,
               note_citations: NoteSources,
               source_briefs: dict[str, str]) -> Site:
     ordered = sorted(briefs, key=lambda b: (b.date, b.slug), reverse=True)

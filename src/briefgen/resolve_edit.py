@@ -17,12 +17,12 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from briefgen.config import Config
-from briefgen.diagnostics import Diagnostic
-from briefgen.model import Backlink, Brief, Citation, Site, Source
-from briefgen.resolve import (EXACT_KINDS, Index, bad_url, brief_backlinks, brief_claims, cited_briefs, inferred_source,
-                              inferred_warning, publishers_of, suffixed, unknown_key, unused_warning)
+from briefgen.diagnostics import Diagnostic, Location
+from briefgen.model import Backlink, Brief, Site, Source
+from briefgen.resolve import (EXACT_KINDS, Index, Resolving, add_inferred, brief_backlinks, brief_claims, cited_briefs,
+                              inferred_source, inferred_warning, publishers_of, resolve_note, suffixed, unused_warning)
 from briefgen.sources.identity import clean_url
-from briefgen.sources.resolvers import Rule, identity_key, infer_source
+from briefgen.sources.resolvers import Inferred, Rule, infer_source
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,6 @@ def resolve_edit(site: Site, index: Index, edited: list[Brief], rules: tuple[Rul
         return None
 
 
-def _descending(text: str) -> tuple[int, ...]:
-    """A key that sorts ``text`` in reverse order (with -date: the site's newest-first order)."""
-    return tuple(-ord(c) for c in text) + (1,)
-
-
 def _same_place(old: Brief, new: Brief) -> bool:
     """What orders the site and names a brief for other briefs is unchanged."""
     return (old.slug, old.date, old.series, old.shortlinks) == (new.slug, new.date, new.series, new.shortlinks)
@@ -72,12 +67,12 @@ class _Patch:
         self.briefs = list(site.briefs)
         self.rank = {b.slug: i for i, b in enumerate(site.briefs)}
         self.by_path = {b.path: b for b in site.briefs}
-        self.by_id = {s.id: s for s in site.sources}
+        self.state = Resolving({s.id: s for s in site.sources}, dict(index.key_to_id), dict(index.inferred),
+                               set(index.collided))
         self.note_sources = dict(site.note_sources)
         self.backlinks = dict(site.backlinks)
         self.source_briefs = dict(site.source_briefs)
         self.cites, self.cited_by = dict(site.cites), dict(site.cited_by)
-        self.key_to_id, self.inferred = dict(index.key_to_id), dict(index.inferred)
         self.claims = dict(index.claims)
         self.citations, self.warnings = dict(index.citations), dict(index.warnings)
         self.slugs: set[str] = set()
@@ -86,7 +81,6 @@ class _Patch:
         self.added: set[str] = set()
         self.removed: set[str] = set()
         self.regroup = False      # a source's publisher changed
-        self.collided = set(index.collided)
         self.contested: set[str] = set()   # ids wanted by several sources, whose order to check
         self._groups: dict[str, set[str]] | None = None
 
@@ -113,10 +107,9 @@ class _Patch:
     def _insert(self, new: Brief) -> Brief:
         """A new brief, in its place in the site, citing nothing yet (returned as such)."""
         claims = brief_claims(self.config, new) if self.config is not None else None
-        if claims is None or new.slug in self.rank or any(k in self.claims or k in self.key_to_id for k in claims):
+        if claims is None or new.slug in self.rank or any(k in self.claims or k in self.state.key_to_id for k in claims):
             raise Beyond          # which brief keeps a slug or a key, or is cited, depends on the corpus
-        newest_first = [(-b.date.toordinal(), _descending(b.slug)) for b in self.briefs]
-        self.briefs.insert(bisect_right(newest_first, (-new.date.toordinal(), _descending(new.slug))), new)
+        self.briefs = sorted(self.briefs + [new], key=lambda b: (b.date, b.slug), reverse=True)   # as resolve_site
         self.rank = {b.slug: i for i, b in enumerate(self.briefs)}
         self.claims.update((key, new.slug) for key in claims)
         self.cites[new.slug], self.cited_by[new.slug] = (), ()
@@ -128,45 +121,24 @@ class _Patch:
     def _resolve_notes(self, brief: Brief) -> tuple[dict[tuple[str, str], tuple[str | None, ...]], list[Diagnostic]]:
         resolved, diagnostics = {}, []
         for note in brief.notes:
-            ids = []
-            for citation in note.citations:
-                source_id = self._resolve(citation)
-                if source_id is None:
-                    diagnostics.append(bad_url(citation) if citation.key is None else unknown_key(citation))
-                ids.append(source_id)
-            resolved[(brief.slug, note.id)] = tuple(ids)
+            if any(c.key is not None and c.key not in self.index.registry and c.key in self.state.by_id
+                   for c in note.citations):
+                raise Beyond      # an inferred source's id: known or not, as the corpus's order says
+            resolved[(brief.slug, note.id)], more = resolve_note(self.state, note.citations, self.rules, self._add)
+            diagnostics += more
         return resolved, diagnostics
 
-    def _resolve(self, citation: Citation) -> str | None:
-        if citation.key is not None:
-            if citation.key in self.index.registry:
-                return citation.key
-            if citation.key in self.by_id:
-                raise Beyond      # an inferred source's id: known or not, as the corpus's order says
-            return None           # an error in any order
-        url = clean_url(citation.url or citation.text)
-        if url is None:
-            return None
-        found = self.key_to_id.get(identity_key(url))
-        return found if found is not None else self._add(url, citation)
-
-    def _add(self, url: str, citation: Citation) -> str:
-        inferred = infer_source(url, self.rules)
-        source_id = inferred.id
-        if source_id in self.by_id:       # wanted by another source: the suffix resolve_site gives
-            source_id = suffixed(inferred.id, inferred.key)
-            if source_id in self.by_id:
-                raise Beyond
-            self.collided.add(inferred.id)
-        self.by_id[source_id] = inferred_source(inferred, source_id, citation.location)
-        self.key_to_id[inferred.key] = source_id
-        self.inferred[source_id] = (inferred.key, inferred.id)
+    def _add(self, state: Resolving, inferred: Inferred, location: Location) -> None:
+        """``add_inferred``, and what the patch keeps of a source new to the site."""
+        if inferred.id in state.by_id and suffixed(inferred.id, inferred.key) in state.by_id:
+            raise Beyond
+        add_inferred(state, inferred, location)
+        source_id = state.key_to_id[inferred.key]
         self._members(inferred.id).add(source_id)
         if inferred.key in self.index.claims:
             self.source_briefs[source_id] = self.index.claims[inferred.key]
         self.removed.discard(source_id)
         self.added.add(source_id)
-        return source_id
 
     def _relink(self, brief: Brief, touched: set[str]) -> None:
         """The backlinks of the sources ``brief`` cites, before or after, in site order."""
@@ -193,22 +165,22 @@ class _Patch:
             else:
                 self.warnings[source_id] = unused_warning(registered)
             return
-        key, wanted = self.inferred[source_id]
-        if wanted in self.collided:
+        key, wanted = self.state.inferred[source_id]
+        if wanted in self.state.collided:
             self.contested.add(wanted)
         if source_id not in self.backlinks:
             self._remove(source_id, key, wanted)
             return
         source = self._first_made(source_id, key, wanted)
-        self.regroup = self.regroup or source.publisher != self.by_id[source_id].publisher
-        self.by_id[source_id] = source
+        self.regroup = self.regroup or source.publisher != self.state.by_id[source_id].publisher
+        self.state.by_id[source_id] = source
         if source.kind in EXACT_KINDS:
             self.warnings.pop(source_id, None)
         else:
             self.warnings[source_id] = inferred_warning(source)
 
     def _remove(self, source_id: str, key: str, wanted: str) -> None:
-        del self.by_id[source_id], self.key_to_id[key], self.inferred[source_id]
+        del self.state.by_id[source_id], self.state.key_to_id[key], self.state.inferred[source_id]
         self._members(wanted).discard(source_id)
         self.warnings.pop(source_id, None)
         self.source_briefs.pop(source_id, None)
@@ -240,7 +212,7 @@ class _Patch:
         """The inferred sources that want the id ``wanted``."""
         if self._groups is None:
             self._groups = defaultdict(set)
-            for source_id, (_, want) in self.inferred.items():
+            for source_id, (_, want) in self.state.inferred.items():
                 self._groups[want].add(source_id)
         return self._groups[wanted]
 
@@ -270,11 +242,11 @@ class _Patch:
     # ------------------------------------------------------------------- the result
     def finish(self) -> tuple[Site, Index, Edit]:
         self._check_contested()
-        site, index = self.site, self.index
+        site, index, state = self.site, self.index, self.state
         if self.added or self.removed:
-            sources = tuple(sorted(self.by_id.values(), key=lambda s: s.id))
+            sources = tuple(sorted(state.by_id.values(), key=lambda s: s.id))
         else:
-            sources = tuple(self.by_id[s.id] for s in site.sources)
+            sources = tuple(state.by_id[s.id] for s in site.sources)
         if self.added or self.removed or self.regroup:
             publishers, names = publishers_of(sources)
         else:
@@ -285,7 +257,7 @@ class _Patch:
         new_site = replace(site, briefs=tuple(self.briefs), sources=sources, note_sources=self.note_sources,
                            backlinks=backlinks, source_briefs=self.source_briefs, cites=self.cites,
                            cited_by=self.cited_by, publishers=publishers, publisher_names=names)
-        new_index = replace(index, key_to_id=self.key_to_id, inferred=self.inferred, collided=frozenset(self.collided),
+        new_index = replace(index, key_to_id=state.key_to_id, inferred=state.inferred, collided=frozenset(state.collided),
                             claims=self.claims, citations=self.citations, warnings=self.warnings)
         edit = Edit(frozenset(self.slugs), frozenset(self.touched), frozenset(self.added), frozenset(self.removed),
                     frozenset(self.new_briefs))
