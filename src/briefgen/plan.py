@@ -129,6 +129,7 @@ class Views:
         self.briefs = {b.slug: b for b in site.briefs}
         self._by_id: dict[str, Source] | None = None
         self._sources: dict[str, SourceView | None] = {}
+        self._firsts: dict[str, str] = {}
         self._exports: dict[str, list[Page]] = {}
         self._rows: tuple[SourceRow, ...] | None = None
         self._publishers: tuple[PublisherView, ...] | None = None
@@ -164,8 +165,11 @@ class Views:
         return self._publishers
 
     def first(self, source_id: str) -> str:
-        """Slug of the brief that cited the source first (earliest date, then slug)."""
-        return first_citing(self.source(source_id))
+        """Slug of the brief that cited the source first (earliest date, then slug); made once
+        per source (every brief citing it asks)."""
+        if source_id not in self._firsts:
+            self._firsts[source_id] = first_citing(self.source(source_id))
+        return self._firsts[source_id]
 
     def index_page(self) -> Page:
         return Page("index.html", "index.html", (("briefs", self.site.briefs),))

@@ -26,8 +26,7 @@ from briefgen.resolve_edit import Edit
 def plan_edit(before: Site, before_labels: dict[str, str], pages: dict[str, Page],
               site: Site, labels: dict[str, str], edit: Edit) -> tuple[Page, ...]:
     """``pages``: the last plan of ``before`` by path."""
-    old, new = Views(before, before_labels), Views(site, labels)
-    return assemble(site, _EditViews(site, labels, pages, _Dirty.of(old, new, edit)))
+    return assemble(site, _EditViews(site, labels, pages, Views(before, before_labels), edit))
 
 
 class _Dirty:
@@ -47,8 +46,9 @@ class _Dirty:
         dirty.briefs |= edit.briefs
         dirty.exports |= edit.briefs
         for slug in edit.briefs:
-            dirty.briefs |= _linked(old, new, slug)
-            dirty.cards_changed = dirty.cards_changed or _card(old, slug) != _card(new, slug)
+            card_changed = _card(old, slug) != _card(new, slug)
+            dirty.briefs |= _linked(old, new, slug, card_changed)
+            dirty.cards_changed = dirty.cards_changed or card_changed
         for source_id in edit.sources | edit.added | edit.removed:
             dirty.source(old, new, source_id)
         dirty.sources |= edit.sources | edit.added
@@ -75,11 +75,11 @@ class _Dirty:
             self.rows[source_id] = row
 
 
-def _linked(old: Views, new: Views, slug: str) -> set[str]:
+def _linked(old: Views, new: Views, slug: str, card_changed: bool) -> set[str]:
     """The briefs whose lists of linked briefs show the edited brief ``slug`` differently."""
     lists = [set(links.get(slug, ())) for links in (old.site.cites, old.site.cited_by,
                                                     new.site.cites, new.site.cited_by)]
-    if _card(old, slug) != _card(new, slug):
+    if card_changed:
         return set().union(*lists)
     return (lists[0] ^ lists[2]) | (lists[1] ^ lists[3])
 
@@ -100,13 +100,15 @@ def _citers(site: Site, source_id: str) -> set[str]:
 
 
 class _EditViews(Views):
-    """Views that hand back the last plan's page wherever the edit changed nothing."""
+    """Views that hand back the last plan's page wherever the edit changed nothing (``old``:
+    the views of the last site, to tell what changed)."""
 
-    def __init__(self, site: Site, labels: dict[str, str], pages: dict[str, Page], dirty: _Dirty) -> None:
+    def __init__(self, site: Site, labels: dict[str, str], pages: dict[str, Page], old: Views, edit: Edit) -> None:
         super().__init__(site, labels)
-        self.pages, self.dirty = pages, dirty
+        self.pages = pages
         self._row_map: dict[str, SourceRow] | None = None
         self._publishers_changed = True
+        self.dirty = _Dirty.of(old, self, edit)     # asks only what plain Views answer
 
     def brief_page(self, brief: Brief) -> Page:
         kept = self.pages.get(f"briefs/{brief.slug}/index.html")
