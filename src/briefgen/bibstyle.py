@@ -182,22 +182,18 @@ def _backend(name: str):
     return pybtex.plugin.find_plugin("pybtex.backends", name)()
 
 
-def format_sources(sources: tuple[Source, ...], style_name: str) -> dict[str, Formatted]:
-    style = load_style(style_name) or default_style()
-    return {source.id: format_source(source, style) for source in sources}
-
-
-def style_diagnostics(style_name: str, formatted: dict[str, Formatted],
-                      sources: tuple[Source, ...], where: Location) -> list[Diagnostic]:
-    """An error for an unknown style; one warning per field the style missed."""
+def label_diagnostics(style_name: str, labelled: dict[str, tuple[str, str]], sources: tuple[Source, ...],
+                      where: Location = Location("briefgen.yaml")) -> list[Diagnostic]:
+    """An error for an unknown style; one warning per field the style missed (``labelled``:
+    what ``label_sources`` made)."""
     if load_style(style_name) is None:
         return [error("config.citation-style", where, f"no pybtex formatting style called {style_name!r}",
                       f"use {DEFAULT_STYLE!r} (the built-in style) or an installed pybtex style such as 'unsrt'")]
     missed: dict[str, list[Source]] = {}
     for source in sources:
-        item = formatted.get(source.id)
-        if item and item.missing:
-            missed.setdefault(item.missing, []).append(source)
+        label = labelled.get(source.id)
+        if label and label[1]:
+            missed.setdefault(label[1], []).append(source)
     return [
         warning("source.style-field", found[0].location or where,
                 f"citation style {style_name!r} needs the field {name!r}, which {len(found)} source(s) lack "
@@ -205,15 +201,6 @@ def style_diagnostics(style_name: str, formatted: dict[str, Formatted],
                 f"add {name!r} to those registry entries, or choose citation_style: {DEFAULT_STYLE}")
         for name, found in sorted(missed.items())
     ]
-
-
-def source_labels(style_name: str, sources: tuple[Source, ...], where: Location = Location("briefgen.yaml"),
-                  jobs: int | None = None) -> tuple[dict[str, str], list[Diagnostic]]:
-    """Every source formatted as HTML by the chosen style, and what went wrong doing so
-    (across ``jobs`` processes for many sources)."""
-    labelled = label_sources(style_name, sources, jobs)
-    diagnostics = label_diagnostics(style_name, labelled, sources, where)
-    return {sid: html for sid, (html, _) in labelled.items()}, diagnostics
 
 
 def label_sources(style_name: str, sources: tuple[Source, ...] | list[Source],
@@ -228,13 +215,6 @@ def label_sources(style_name: str, sources: tuple[Source, ...] | list[Source],
     finally:
         _labelling = None
     return {source.id: label for source, label in zip(sources, done)}
-
-
-def label_diagnostics(style_name: str, labelled: dict[str, tuple[str, str]], sources: tuple[Source, ...],
-                      where: Location = Location("briefgen.yaml")) -> list[Diagnostic]:
-    """The diagnostics of ``style_diagnostics`` for labels made by ``label_sources``."""
-    formatted = {sid: Formatted(html, None, missing) for sid, (html, missing) in labelled.items() if missing}
-    return style_diagnostics(style_name, formatted, sources, where)
 
 
 # Below this many sources, labels are made in the building process itself.

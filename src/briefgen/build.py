@@ -82,8 +82,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
 @contextmanager
 def fewer_collections():
     """Python's cycle collector, run less often while a build makes millions of objects that
-    live to its end (a build of 1,000 briefs: 52 s with the default thresholds, 45 s with
-    these; the same peak memory). Restored afterwards."""
+    live to its end (single runs of a 1,000-brief build: 52 s with the default thresholds,
+    45-50 s with these; the same peak memory). Restored afterwards."""
     before = gc.get_threshold()
     gc.set_threshold(200_000, 50, 1_000)
     try:

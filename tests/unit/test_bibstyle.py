@@ -6,8 +6,8 @@ import datetime as dt
 
 import pybtex.plugin
 
-from briefgen.bibstyle import (BriefgenStyle, DEFAULT_STYLE, format_source, load_style, source_labels,
-                               style_diagnostics, format_sources)
+from briefgen.bibstyle import (BriefgenStyle, DEFAULT_STYLE, format_source, label_diagnostics, label_sources,
+                               load_style)
 from briefgen.diagnostics import Location
 from briefgen.model import Source
 
@@ -39,17 +39,21 @@ def test_latex_specials_in_titles_are_text():
 
 
 def test_a_style_that_needs_a_missing_field_degrades_with_one_warning():
-    formatted = format_sources((NEWS, POST), "unsrt")
-    assert formatted["reuters-x"].missing == "author"
-    assert formatted["reuters-x"].text == "Reuters, Putin wants a ceasefire & more, May 24, 2024."
-    diagnostics = style_diagnostics("unsrt", formatted, (NEWS, POST), Location("briefgen.yaml"))
+    formatted = format_source(NEWS, load_style("unsrt"))
+    assert formatted.missing == "author"
+    assert formatted.text == "Reuters, Putin wants a ceasefire & more, May 24, 2024."
+    labelled = label_sources("unsrt", (NEWS, POST))
+    assert labelled["reuters-x"] == (formatted.html, "author")
+    diagnostics = label_diagnostics("unsrt", labelled, (NEWS, POST), Location("briefgen.yaml"))
     assert [(d.code, d.severity) for d in diagnostics] == [("source.style-field", "warning")]
     assert "needs the field 'author', which 1 source(s) lack (first: reuters-x)" in diagnostics[0].message
 
 
 def test_an_unknown_style_is_an_error_and_labels_still_come():
-    labels, diagnostics = source_labels("nonesuch", (NEWS,))
-    assert labels == {"reuters-x": "Reuters, <cite>Putin wants a ceasefire &amp; more</cite>, May 24, 2024."}
+    labelled = label_sources("nonesuch", (NEWS,))
+    diagnostics = label_diagnostics("nonesuch", labelled, (NEWS,))
+    assert {sid: html for sid, (html, _) in labelled.items()} == {
+        "reuters-x": "Reuters, <cite>Putin wants a ceasefire &amp; more</cite>, May 24, 2024."}
     assert [(d.code, d.severity) for d in diagnostics] == [("config.citation-style", "error")]
 
 
