@@ -1,4 +1,6 @@
-from briefgen.read import read_site
+import os
+
+from briefgen.read import ReadCache, read_site
 
 
 def test_reads_briefs_registry_and_config_in_sorted_order(tmp_path):
@@ -51,8 +53,6 @@ def test_a_symlink_out_of_briefs_is_refused(tmp_path):
 
 
 def test_the_read_cache_reuses_unchanged_files_and_reads_changed_ones(tmp_path):
-    import os
-    from briefgen.read import ReadCache
     (tmp_path / "briefs").mkdir()
     brief = tmp_path / "briefs" / "a.md"
     brief.write_text("---\ntitle: A\ndate: 2024-05-24\n---\nOne.\n", encoding="utf-8")
@@ -69,7 +69,6 @@ def test_the_read_cache_reuses_unchanged_files_and_reads_changed_ones(tmp_path):
 
 
 def test_the_read_cache_reads_a_file_changed_in_the_last_seconds_again(tmp_path):
-    from briefgen.read import ReadCache
     (tmp_path / "briefs").mkdir()
     brief = tmp_path / "briefs" / "a.md"
     brief.write_text("---\ntitle: A\ndate: 2024-05-24\n---\nOne.\n", encoding="utf-8")
