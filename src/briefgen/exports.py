@@ -8,6 +8,7 @@ Pure functions of the ``Site``; the plan stage turns them into pages.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pybtex.database import Entry, Person
@@ -24,19 +25,43 @@ _FIELD_ORDER = ("author", "title", "type", "journal", "institution", "howpublish
                 "day", "date", "url", "note")
 
 
-def brief_exports(site: Site, brief: Brief, by_id: dict[str, Source] | None = None) -> dict[str, str]:
-    """The six export files of ``brief``: name -> text (``by_id``: the site's sources by id,
-    when the caller already has them)."""
+@dataclass(frozen=True, slots=True)
+class ExportText:
+    """One export file, made into text only when rendered (``str()``). A plan holds what
+    each file is made of rather than its text (the sources files of a 2,000-brief archive
+    are 200 MB of text), and on a large site the render workers make the texts in parallel.
+    Two equal ExportTexts give the same text."""
+
+    name: str                      # one of EXPORT_FILES
+    brief: Brief | None            # cite.*: the brief (None for sources.*)
+    sources: tuple[Source, ...]    # sources.*: what the brief cites, in order (() for cite.*)
+    site_title: str = ""
+    url: str = ""                  # the brief's absolute URL ("" without a base_url)
+
+    def __str__(self) -> str:
+        if self.brief is None:
+            bib, ris, csl = _sources_files(self.sources)
+            return {"sources.bib": bib, "sources.ris": ris, "sources.json": csl}[self.name]
+        brief, title, url = self.brief, self.site_title, self.url
+        if self.name == "cite.bib":
+            return bibtex([(brief.slug, brief_entry(brief, title, url))])
+        if self.name == "cite.ris":
+            return ris_brief(brief, title, url)
+        return _json([csl_brief(brief, title, url)])
+
+
+def export_files(site: Site, brief: Brief, by_id: dict[str, Source] | None = None) -> dict[str, ExportText]:
+    """The six export files of ``brief`` (EXPORT_FILES order), not yet made into text
+    (``by_id``: the site's sources by id, when the caller already has them)."""
     url = brief_url(site, brief)
-    bib, ris, csl = _sources_files(tuple(cited_sources(site, brief, by_id)))
-    return {
-        "cite.bib": bibtex([(brief.slug, brief_entry(brief, site.title, url))]),
-        "sources.bib": bib,
-        "cite.ris": ris_brief(brief, site.title, url),
-        "sources.ris": ris,
-        "cite.json": _json([csl_brief(brief, site.title, url)]),
-        "sources.json": csl,
-    }
+    sources = tuple(cited_sources(site, brief, by_id))
+    return {name: ExportText(name, brief, (), site.title, url) if name.startswith("cite.")
+            else ExportText(name, None, sources) for name in EXPORT_FILES}
+
+
+def brief_exports(site: Site, brief: Brief, by_id: dict[str, Source] | None = None) -> dict[str, str]:
+    """The six export files of ``brief``: name -> text."""
+    return {name: str(file) for name, file in export_files(site, brief, by_id).items()}
 
 
 @lru_cache(maxsize=1 << 14)

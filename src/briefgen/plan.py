@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from briefgen.exports import brief_exports
+from briefgen.exports import export_files
 from briefgen.model import Backlink, Brief, Citation, Note, Page, Reference, Site, Source
 from briefgen.sources.identity import clean_url
 from briefgen.text import slugify
@@ -179,11 +179,12 @@ class Views:
         return Page(f"briefs/{brief.slug}/index.html", "brief.html", (("view", _brief_view(self, brief, names)),))
 
     def export_pages(self, brief: Brief) -> list[Page]:
-        """cite.* (the brief) and sources.* (what it cites) beside the brief's page."""
+        """cite.* (the brief) and sources.* (what it cites) beside the brief's page; their
+        texts are made when rendered (exports.ExportText)."""
         if brief.slug not in self._exports:
             self._exports[brief.slug] = [
                 Page(f"briefs/{brief.slug}/{name}", "export." + name.rpartition(".")[2], (("text", text),))
-                for name, text in brief_exports(self.site, brief, self.by_id).items()]
+                for name, text in export_files(self.site, brief, self.by_id).items()]
         return self._exports[brief.slug]
 
     def sources_index(self) -> Page:
