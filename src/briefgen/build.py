@@ -222,10 +222,15 @@ def source_date_epoch() -> dt.datetime | None:
 def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int | None,
                       progress: Progress) -> int:
     """render -> search -> write, streamed: pages go to a staged tree as they are rendered
-    (across processes on a large site), which replaces ``out`` only once complete."""
+    (across processes on a large site), which replaces ``out`` only once complete. The brief
+    pages are rendered first: Pagefind builds its index while the other pages are rendered."""
     with build_lock(out), staged_tree(out) as staging:
-        pages = render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs, progress)
-        bundle = search_files(pages)
-        progress("finishing the search index", 0, 0)
+        rendering = render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs, progress)
+
+        def render_the_rest() -> None:
+            rendering.finish()
+            progress("finishing the search index", 0, 0)
+
+        bundle = search_files(rendering.searchable(), meanwhile=render_the_rest)
         write_files(staging, sorted(bundle.items()))
     return len(files.assets) + len(compiled.pages) + len(bundle)

@@ -53,7 +53,9 @@ def render_site(site: Site, pages: tuple[Page, ...], templates: tuple[InputFile,
     return outputs
 
 
-def render_page(env: jinja2.Environment, site: Site, page: Page) -> bytes:
+def render_page(env: jinja2.Environment, site: Site, page: Page, for_search: bool = False) -> bytes:
+    """The page's bytes. ``for_search``: the page as the search indexer alone reads it
+    (templates may leave out what it ignores: ``data-pagefind-ignore`` parts, head metadata)."""
     context = {
         "site": site,
         "page": page,
@@ -61,6 +63,7 @@ def render_page(env: jinja2.Environment, site: Site, page: Page) -> bytes:
         "abs_url": lambda path="": site.base_url + path,
         "canonical": canonical_url(site, page),
         "updated": _updated(site),
+        "for_search": for_search,
         **dict(page.context),
     }
     try:

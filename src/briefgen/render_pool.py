@@ -4,7 +4,8 @@ A large site is rendered by worker processes forked after planning: they share t
 planned site copy-on-write (nothing is pickled on the way in), each renders a fixed
 share of the pages and hands their bytes straight to the write stage (write.py) inside
 the staged tree, so no process ever holds the whole output in memory. What comes back
-to the parent is only the pages the search stage indexes, in path order.
+to the parent is only the pages the search stage indexes, in path order (rendered a second
+time for it, without the parts it ignores: a brief's notes are most of its page).
 
 A page's bytes depend on the page alone, never on the worker or on the order, so a
 parallel build writes exactly the bytes of a serial one (tests/unit/test_render_pool.py).
@@ -35,25 +36,53 @@ _shared: tuple[jinja2.Environment, Site, tuple[Page, ...], Path] | None = None
 
 def render_into(staging: Path, site: Site, pages: tuple[Page, ...], templates: tuple[InputFile, ...],
                 assets: tuple[tuple[str, bytes], ...], jobs: int | None = None,
-                progress: Progress | None = None) -> Iterator[tuple[str, bytes]]:
-    """Render every page into ``staging`` (and copy the assets); yields the searchable pages
-    in path order as they are done. ``jobs``: worker processes (None: one per core on a
-    large site, none on a small one). ``progress`` hears ("rendering", done, total)."""
-    global _shared
+                progress: Progress | None = None) -> "Rendering":
+    """Copy the assets into ``staging`` and start rendering every page into it. ``jobs``:
+    worker processes (None: one per core on a large site, none on a small one).
+    ``progress`` hears ("rendering", done, total)."""
     write_files(staging, assets)
-    env = make_environment(templates)
-    chunks = _chunks(pages)
-    _shared = (env, site, pages, staging)
-    try:
-        done = 0
-        for chunk, searchable in zip(chunks, fork_map(_render_chunk, chunks,
-                                                      worker_count(len(pages), jobs, PARALLEL_FROM_PAGES))):
-            done += len(chunk)
-            if progress is not None:
-                progress("rendering", done, len(pages))
-            yield from searchable
-    finally:
-        _shared = None
+    return Rendering(staging, site, pages, make_environment(templates), jobs, progress)
+
+
+class Rendering:
+    """A render under way: the searchable pages are rendered first and handed over in path
+    order (``searchable()``); the workers go on with the other pages meanwhile, which
+    ``finish()`` waits for. Nothing is rendered before the first page is asked for."""
+
+    def __init__(self, staging: Path, site: Site, pages: tuple[Page, ...], env: jinja2.Environment,
+                 jobs: int | None, progress: Progress | None) -> None:
+        self.staging, self.site, self.pages, self.env = staging, site, pages, env
+        self.chunks = _chunks(pages)
+        self.searchable_chunks = sum(1 for chunk in self.chunks if is_searchable(pages[chunk[0]].path))
+        self.progress = progress
+        self._results = self._run(worker_count(len(pages), jobs, PARALLEL_FROM_PAGES))
+
+    def searchable(self) -> Iterator[tuple[str, bytes]]:
+        """The searchable pages, as rendered for the search indexer, in path order. The first
+        chunk is awaited even when none is searchable: the workers are forked then, before
+        the search stage starts threads of its own."""
+        for n, found in enumerate(self._results, 1):
+            yield from found
+            if n >= self.searchable_chunks:
+                return
+
+    def finish(self) -> None:
+        """Wait for every other page to be rendered and written."""
+        for _ in self._results:
+            pass
+
+    def _run(self, workers: int) -> Iterator[list[tuple[str, bytes]]]:
+        global _shared
+        _shared = (self.env, self.site, self.pages, self.staging)
+        try:
+            done = 0
+            for chunk, searchable in zip(self.chunks, fork_map(_render_chunk, self.chunks, workers)):
+                done += len(chunk)
+                if self.progress is not None:
+                    self.progress("rendering", done, len(self.pages))
+                yield searchable
+        finally:
+            _shared = None
 
 
 def _chunks(pages: tuple[Page, ...]) -> list[tuple[int, ...]]:
@@ -66,14 +95,14 @@ def _chunks(pages: tuple[Page, ...]) -> list[tuple[int, ...]]:
 
 
 def _render_chunk(indices: tuple[int, ...]) -> list[tuple[str, bytes]]:
-    """Render and write the pages at ``indices``; return the searchable ones."""
+    """Render and write the pages at ``indices``; return the searchable ones, as rendered
+    for the search indexer."""
     assert _shared is not None
     env, site, pages, staging = _shared
     searchable = []
     for i in indices:
         page = pages[i]
-        data = render_page(env, site, page)
-        write_files(staging, [(page.path, data)])
-        if is_searchable(page.path):
-            searchable.append((page.path, data))
+        write_files(staging, [(page.path, render_page(env, site, page))])
+        if is_searchable(page.path):  # the search indexer gets the page without what it ignores
+            searchable.append((page.path, render_page(env, site, page, for_search=True)))
     return searchable

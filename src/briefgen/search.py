@@ -24,7 +24,7 @@ import json
 import subprocess
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import IO
 
@@ -48,12 +48,15 @@ def index_search(outputs: dict[str, bytes]) -> dict[str, bytes]:
     return {**outputs, **search_files(sorted(outputs.items()))}
 
 
-def search_files(pages: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
+def search_files(pages: Iterable[tuple[str, bytes]], meanwhile: Callable[[], None] | None = None,
+                 ) -> dict[str, bytes]:
     """The Pagefind files (``pagefind/...``) indexing the brief pages among ``pages``, which
     come in path order (a page that does not is refused); an error raised while producing
-    the pages passes through unchanged."""
+    the pages passes through unchanged. ``meanwhile`` runs once every page is sent, while
+    Pagefind builds its files (a build renders its other pages then)."""
     try:
-        bundle = run_to_completion(_in_order((path, html) for path, html in pages if is_searchable(path)))
+        bundle = run_to_completion(_in_order((path, html) for path, html in pages if is_searchable(path)),
+                                   meanwhile)
     except IndexerError as exc:
         raise BriefgenError([error(
             "search.index", Location("briefgen.yaml"), f"the search index could not be built: {exc}",
@@ -78,8 +81,10 @@ def _in_order(pages: Iterator[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]
         yield path, html
 
 
-def run_to_completion(pages: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
-    """Pagefind's bundle (paths inside pagefind/ -> bytes) for ``pages``, in the order they come."""
+def run_to_completion(pages: Iterable[tuple[str, bytes]], meanwhile: Callable[[], None] | None = None,
+                      ) -> dict[str, bytes]:
+    """Pagefind's bundle (paths inside pagefind/ -> bytes) for ``pages``, in the order they
+    come; ``meanwhile`` runs after the last request is sent, before the bundle is awaited."""
     pages = iter(pages)
     # The first page is asked for before the service and its threads start: a page source
     # that forks worker processes (the render) forks them from a process of one thread.
@@ -88,6 +93,8 @@ def run_to_completion(pages: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
     finished = False
     try:
         service.send(requests(chain([first] if first else [], pages)))
+        if meanwhile is not None:
+            meanwhile()
         bundle = service.bundle()
         finished = True
         return bundle

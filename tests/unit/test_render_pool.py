@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.build import build
+from briefgen.build import build, compile_site
 from briefgen.model import Page
+from briefgen.read import read_site
+from briefgen.render import make_environment, render_page
 from briefgen.render_pool import PARALLEL_FROM_PAGES, _chunks
+from briefgen.search import is_searchable, search_files
 from briefgen.workers import worker_count
 from tests.conftest import generated_corpus
 
@@ -41,6 +44,24 @@ def test_a_forced_rebuild_and_a_no_op_keep_the_tree(example_site: Path):
     again = build(example_site, force=True, jobs=1)
     assert not again.up_to_date and again.files == first.files
     assert tree(example_site / "site") == before
+
+
+def brief_pages_both_ways(root: Path) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
+    """Every brief page of the site at ``root``, in path order: as written, and as rendered
+    for the search indexer."""
+    files, diagnostics = read_site(root)
+    compiled = compile_site(files, diagnostics)
+    env = make_environment(files.templates)
+    pages = sorted((p for p in compiled.pages if is_searchable(p.path)), key=lambda p: p.path)
+    return ([(p.path, render_page(env, compiled.site, p)) for p in pages],
+            [(p.path, render_page(env, compiled.site, p, for_search=True)) for p in pages])
+
+
+def test_the_search_indexer_gets_smaller_pages_that_give_the_same_index(bench_site: Path, example_site: Path):
+    for root in (bench_site, example_site):
+        written, for_search = brief_pages_both_ways(root)
+        assert sum(len(html) for _, html in for_search) < sum(len(html) for _, html in written) / 2
+        assert search_files(for_search) == search_files(written)
 
 
 def test_brief_pages_come_first_in_path_order_and_every_page_once():
@@ -83,3 +104,14 @@ def test_no_workers_where_the_platform_does_not_fork(monkeypatch):
     monkeypatch.setattr(workers.sys, "platform", "darwin")
     assert worker_count(10**6, 4, PARALLEL_FROM_PAGES) == 1
     assert list(workers.fork_map(abs, [-1, -2], worker_count(2, 2, 1))) == [1, 2]
+
+
+def test_a_site_without_briefs_renders_in_workers_and_still_gets_its_search_files(example_site: Path, tmp_path: Path):
+    for brief in (example_site / "briefs").glob("*.md"):
+        brief.unlink()
+    serial = build(example_site, out=tmp_path / "serial", jobs=1)
+    parallel = build(example_site, out=tmp_path / "parallel", jobs=2)
+    assert serial.briefs == 0 and serial.sources > 0
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+    assert (tmp_path / "parallel" / "pagefind" / "pagefind-entry.json").is_file()
+    assert (tmp_path / "parallel" / "sources" / "index.html").is_file()
