@@ -217,6 +217,24 @@ def label_sources(style_name: str, sources: tuple[Source, ...] | list[Source],
     return {source.id: label for source, label in zip(sources, done)}
 
 
+def labels_of(style_name: str, sources: list[Source]) -> list[tuple[str, str]]:
+    """(html, missing field) of each of ``sources``, made here (a build's registry process
+    makes those of the registry's sources while the briefs are parsed)."""
+    global _labelling
+    _labelling = (style_name, load_style(style_name) or default_style(), tuple(sources))
+    try:
+        return _label_span((0, len(sources)))
+    finally:
+        _labelling = None
+
+
+def remember_labels(style_name: str, sources: list[Source], labels: list[tuple[str, str]]) -> None:
+    """Keep labels made elsewhere (``labels_of`` in another process): label_sources gives
+    them to these sources, and to any source equal to one of them, without making them again."""
+    for source, label in zip(sources, labels):
+        _made[(style_name, source)] = label
+
+
 # Below this many sources, labels are made in the building process itself.
 PARALLEL_FROM_SOURCES = 20_000
 _LABEL_CHUNK = 2_000

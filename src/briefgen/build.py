@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from briefgen import stamp
-from briefgen.bibstyle import label_diagnostics, label_sources
+from briefgen.bibstyle import label_diagnostics, label_sources, labels_of, remember_labels
 from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_diagnostics, strict as make_strict
 from briefgen.markdown import parse_brief
@@ -130,7 +130,7 @@ def compile_site(files: SiteFiles, read_diagnostics: list[Diagnostic], strict: b
     config, rules, setup = configure(files)
     diagnostics = list(read_diagnostics) + setup
     if parse_one is None and parse_sources is None:
-        briefs, registry, more = parse_all(files, jobs)
+        briefs, registry, more = parse_all(files, config.citation_style, jobs)
     else:
         briefs, more = parse_briefs(files.briefs, parse_one or parse_brief_file)
         diagnostics += more
@@ -166,16 +166,30 @@ def parse_registry_file(file: InputFile) -> tuple[list[Source], list[Diagnostic]
     return parse(file.text, file.path)
 
 
-def parse_all(files: SiteFiles, jobs: int | None = None) -> tuple[list[Brief], list[Source], list[Diagnostic]]:
+def parse_all(files: SiteFiles, style_name: str, jobs: int | None = None,
+              ) -> tuple[list[Brief], list[Source], list[Diagnostic]]:
     """Every brief and registry file parsed. On a large site the registries are parsed in
-    a second process meanwhile (briefs stay here: handing parsed briefs from one process
-    to another costs about what parsing them does)."""
+    a second process meanwhile, which then labels their sources in the citation style
+    ``style_name`` (kept for label_sources: a source resolve leaves as it was is not
+    labelled again). Briefs stay here: handing parsed briefs from one process to another
+    costs about what parsing them does."""
     size = sum(len(f.text) for f in files.briefs + files.registries)
-    apart = worker_count(size, jobs, PARALLEL_FROM_CHARS) > 1 and bool(files.registries)
-    with in_background(parse_registries, files.registries, enabled=apart) as registry:
+    if worker_count(size, jobs, PARALLEL_FROM_CHARS) < 2 or not files.registries:
         briefs, diagnostics = parse_briefs(files.briefs)
-        sources, more = registry()
+        sources, more = parse_registries(files.registries)
+        return briefs, sources, diagnostics + more
+    with in_background(parse_and_label, (files.registries, style_name)) as registry:
+        briefs, diagnostics = parse_briefs(files.briefs)
+        sources, more, labels = registry()
+    remember_labels(style_name, sources, labels)
     return briefs, sources, diagnostics + more
+
+
+def parse_and_label(work: tuple[tuple[InputFile, ...], str]) -> tuple[list[Source], list[Diagnostic], list]:
+    """The registries' sources, their diagnostics, and the sources' labels (bibstyle.labels_of)."""
+    registries, style_name = work
+    sources, diagnostics = parse_registries(registries)
+    return sources, diagnostics, labels_of(style_name, sources)
 
 
 def parse_briefs(files: tuple[InputFile, ...], parse_one: ParseOne | None = None,

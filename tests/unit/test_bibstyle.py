@@ -7,7 +7,7 @@ import datetime as dt
 import pybtex.plugin
 
 from briefgen.bibstyle import (BriefgenStyle, DEFAULT_STYLE, format_source, label_diagnostics, label_sources,
-                               load_style)
+                               labels_of, load_style, remember_labels)
 from briefgen.diagnostics import Location
 from briefgen.model import Source
 
@@ -77,3 +77,14 @@ def test_the_package_declares_the_entry_point(repo):
 
     project = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["entry-points"]["pybtex.style.formatting"] == {"briefgen": "briefgen.bibstyle:BriefgenStyle"}
+
+
+def test_labels_made_in_another_process_are_kept_for_the_sources_they_were_made_for():
+    sources = [NEWS, POST, ASSESSMENT]
+    assert labels_of(DEFAULT_STYLE, sources) == [label_sources(DEFAULT_STYLE, (s,), jobs=1)[s.id] for s in sources]
+    kept = Source("kept-1", "https://a.org/kept", "Kept", "A", None, "other")
+    remember_labels(DEFAULT_STYLE, [kept], [("<cite>made elsewhere</cite>", "")])
+    changed = Source("kept-1", "https://a.org/kept", "Kept, retitled", "A", None, "other")
+    labelled = label_sources(DEFAULT_STYLE, (kept, changed), jobs=1)   # ids alike: the last one is kept
+    assert label_sources(DEFAULT_STYLE, (kept,), jobs=1)["kept-1"] == ("<cite>made elsewhere</cite>", "")
+    assert labelled["kept-1"][0] == "A, <cite>Kept, retitled</cite>."
