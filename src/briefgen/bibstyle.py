@@ -83,6 +83,12 @@ def latex(text: str) -> str:
 
 def source_entry(source: Source) -> Entry:
     """A pybtex entry for a source: BibTeX fields plus what the style prints."""
+    return Entry(*source_fields(source))
+
+
+def source_fields(source: Source) -> tuple[str, dict[str, str]]:
+    """The BibTeX entry type and fields of a source (``source_entry`` without pybtex's
+    objects: sources.bib is written from these)."""
     entry_type = ENTRY_TYPES.get(source.kind, "misc")
     fields = {"title": latex(source.title), "url": source.url}
     if source.publisher:
@@ -90,7 +96,7 @@ def source_entry(source: Source) -> Entry:
     if source.date:
         fields.update(_date_fields(source.date))
     fields["note"] = f"{source.kind}" + (", inferred from the URL" if source.inferred else "")
-    return Entry(entry_type, fields=fields)
+    return entry_type, fields
 
 
 def brief_entry(brief: Brief, site_title: str, url: str) -> Entry:

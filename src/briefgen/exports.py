@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from pybtex.database import Entry, Person
 
-from briefgen.bibstyle import brief_entry, source_entry
+from briefgen.bibstyle import brief_entry, source_fields
 from briefgen.model import Brief, Site, Source
 
 EXPORT_FILES = ("cite.bib", "sources.bib", "cite.ris", "sources.ris", "cite.json", "sources.json")
@@ -83,7 +83,7 @@ def cited_sources(site: Site, brief: Brief, by_id: dict[str, Source] | None = No
 # A source is cited by several briefs: its entries are made once per build.
 @lru_cache(maxsize=1 << 17)
 def source_bibtex(source: Source) -> str:
-    return _bib_entry(source.id, source_entry(source))
+    return _bib_text(source.id, *source_fields(source))
 
 
 @lru_cache(maxsize=1 << 17)
@@ -110,8 +110,12 @@ def _bib_entry(key: str, entry: Entry) -> str:
     values = {name: str(value) for name, value in entry.fields.items()}
     if entry.persons.get("author"):
         values["author"] = " and ".join(str(p) for p in entry.persons["author"])
+    return _bib_text(key, entry.type, values)
+
+
+def _bib_text(key: str, entry_type: str, values: dict[str, str]) -> str:
     names = [n for n in _FIELD_ORDER if n in values] + sorted(set(values) - set(_FIELD_ORDER))
-    lines = [f"@{entry.type}{{{key},"]
+    lines = [f"@{entry_type}{{{key},"]
     lines += [f"  {name} = {{{_brace_safe(values[name], name)}}}," for name in names]
     return "\n".join(lines) + "\n}\n"
 

@@ -72,3 +72,15 @@ def test_csl_json():
     sources = json.loads(exports["sources.json"])
     assert [s["type"] for s in sources] == ["article-newspaper", "post"]
     assert sources[0]["container-title"] == "Reuters" and "issued" not in sources[1]
+
+
+def test_sources_bib_writes_each_source_as_its_pybtex_entry_reads():
+    from briefgen.bibstyle import source_entry
+    from briefgen.exports import _bib_entry, source_bibtex
+
+    sources = [Source("a", URL, "Ceasefire & talks: {50%}", "Reuters", dt.date(2024, 5, 24), "news"),
+               Source("b", POST, "@rybar, post 42533", "Telegram", None, "social", inferred=True),
+               Source("c", "https://isw.pub/UkrWar052424", "Assessment", "", dt.date(2024, 5, 24), "assessment"),
+               Source("d", "https://a.org/x?q={y}", "Doc", "Ministry", None, "document")]
+    for source in sources:
+        assert source_bibtex(source) == _bib_entry(source.id, source_entry(source))
