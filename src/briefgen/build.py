@@ -9,30 +9,22 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from briefgen import stamp
-from briefgen.bibstyle import label_diagnostics, label_sources, labels_of, remember_labels
+from briefgen.bibstyle import label_diagnostics, label_sources
 from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_diagnostics, strict as make_strict
-from briefgen.markdown import parse_brief
-from briefgen.model import Brief, InputFile, Page, Site, Source
+from briefgen.model import Page, Site
+from briefgen.parse_pool import (ParseOne, ParseSources, parse_all, parse_brief_file, parse_briefs,
+                                 parse_registries, parse_registry_file)
 from briefgen.plan import plan_site
 from briefgen.read import SiteFiles, read_site
 from briefgen.render import render_site
 from briefgen.render_pool import Progress, render_into
 from briefgen.resolve import Index, resolve_indexed, with_build_date
 from briefgen.search import index_search, search_files
-from briefgen.sources.registry import parse_bibtex, parse_registry
 from briefgen.sources.resolvers import Rule, parse_rules
-from briefgen.workers import in_background, worker_count
 from briefgen.write import build_lock, remove_leftovers, staged_tree, write_files
-
-# Below this many characters of briefs and registries, parsing stays in one process.
-PARALLEL_FROM_CHARS = 4_000_000
-
-ParseOne = Callable[[InputFile], tuple[Brief | None, list[Diagnostic]]]
-ParseSources = Callable[[InputFile], tuple[list[Source], list[Diagnostic]]]
 
 
 @dataclass(frozen=True)
@@ -155,62 +147,6 @@ def configure(files: SiteFiles) -> tuple[Config, tuple[Rule, ...], list[Diagnost
 
 def label_html(labelled: dict[str, tuple[str, str]]) -> dict[str, str]:
     return {sid: html for sid, (html, _) in labelled.items()}
-
-
-def parse_brief_file(file: InputFile) -> tuple[Brief | None, list[Diagnostic]]:
-    return parse_brief(file.text, file.path)
-
-
-def parse_registry_file(file: InputFile) -> tuple[list[Source], list[Diagnostic]]:
-    parse = parse_bibtex if file.path.endswith(".bib") else parse_registry
-    return parse(file.text, file.path)
-
-
-def parse_all(files: SiteFiles, style_name: str, jobs: int | None = None,
-              ) -> tuple[list[Brief], list[Source], list[Diagnostic]]:
-    """Every brief and registry file parsed. On a large site the registries are parsed in
-    a second process meanwhile, which then labels their sources in the citation style
-    ``style_name`` (kept for label_sources: a source resolve leaves as it was is not
-    labelled again). Briefs stay here: handing parsed briefs from one process to another
-    costs about what parsing them does."""
-    size = sum(len(f.text) for f in files.briefs + files.registries)
-    if worker_count(size, jobs, PARALLEL_FROM_CHARS) < 2 or not files.registries:
-        briefs, diagnostics = parse_briefs(files.briefs)
-        sources, more = parse_registries(files.registries)
-        return briefs, sources, diagnostics + more
-    with in_background(parse_and_label, (files.registries, style_name)) as registry:
-        briefs, diagnostics = parse_briefs(files.briefs)
-        sources, more, labels = registry()
-    remember_labels(style_name, sources, labels)
-    return briefs, sources, diagnostics + more
-
-
-def parse_and_label(work: tuple[tuple[InputFile, ...], str]) -> tuple[list[Source], list[Diagnostic], list]:
-    """The registries' sources, their diagnostics, and the sources' labels (bibstyle.labels_of)."""
-    registries, style_name = work
-    sources, diagnostics = parse_registries(registries)
-    return sources, diagnostics, labels_of(style_name, sources)
-
-
-def parse_briefs(files: tuple[InputFile, ...], parse_one: ParseOne | None = None,
-                 ) -> tuple[list[Brief], list[Diagnostic]]:
-    briefs, diagnostics = [], []
-    for file in files:
-        brief, more = (parse_one or parse_brief_file)(file)
-        diagnostics += more
-        if brief is not None:
-            briefs.append(brief)
-    return briefs, diagnostics
-
-
-def parse_registries(files: tuple[InputFile, ...], parse_sources: ParseSources | None = None,
-                     ) -> tuple[list[Source], list[Diagnostic]]:
-    sources, diagnostics = [], []
-    for file in files:
-        found, more = (parse_sources or parse_registry_file)(file)
-        sources += found
-        diagnostics += more
-    return sources, diagnostics
 
 
 def judge(diagnostics: list[Diagnostic], config: Config, strict: bool) -> list[Diagnostic]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from briefgen.build import parse_briefs, parse_registries
+from briefgen.parse_pool import parse_briefs, parse_registries
 from briefgen.cli_common import guarded, print_diagnostics, root_option
 from briefgen.config import CONFIG_FILE, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, Location, error, has_errors

@@ -39,9 +39,12 @@ class ExportText:
     url: str = ""                  # the brief's absolute URL ("" without a base_url)
 
     def __str__(self) -> str:
-        if self.brief is None:
-            bib, ris, csl = _sources_files(self.sources)
-            return {"sources.bib": bib, "sources.ris": ris, "sources.json": csl}[self.name]
+        if self.name == "sources.bib":
+            return "\n".join(source_bibtex(s) for s in self.sources)
+        if self.name == "sources.ris":
+            return "".join(source_ris(s) for s in self.sources)
+        if self.name == "sources.json":
+            return _json_lines([source_json(s) for s in self.sources])
         brief, title, url = self.brief, self.site_title, self.url
         if self.name == "cite.bib":
             return bibtex([(brief.slug, brief_entry(brief, title, url))])
@@ -62,14 +65,6 @@ def export_files(site: Site, brief: Brief, by_id: dict[str, Source] | None = Non
 def brief_exports(site: Site, brief: Brief, by_id: dict[str, Source] | None = None) -> dict[str, str]:
     """The six export files of ``brief``: name -> text."""
     return {name: str(file) for name, file in export_files(site, brief, by_id).items()}
-
-
-@lru_cache(maxsize=1 << 14)
-def _sources_files(sources: tuple[Source, ...]) -> tuple[str, str, str]:
-    """BibTeX, RIS and CSL-JSON of ``sources`` (made once while a brief cites the same ones;
-    keyed by the sources alone, so that no brief is kept alive by the cache)."""
-    return ("\n".join(source_bibtex(s) for s in sources), "".join(source_ris(s) for s in sources),
-            _json_lines([source_json(s) for s in sources]))
 
 
 def cited_sources(site: Site, brief: Brief, by_id: dict[str, Source] | None = None) -> list[Source]:

@@ -26,7 +26,8 @@ import jinja2
 from jinja2 import meta
 
 from briefgen.bibstyle import label_diagnostics, label_sources
-from briefgen.build import Compiled, compile_site, judge, label_html, parse_brief_file, parse_registry_file
+from briefgen.build import Compiled, compile_site, judge, label_html
+from briefgen.parse_pool import parse_brief_file, parse_registry_file
 from briefgen.diagnostics import Diagnostic
 from briefgen.model import Brief, InputFile, Page, Site, Source
 from briefgen.plan_edit import plan_edit

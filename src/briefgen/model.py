@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Literal
 
 from briefgen.diagnostics import Location
@@ -20,6 +21,20 @@ KIND_ALIASES: dict[str, str] = {
     "article": "news", "telegram": "social", "tweet": "social", "post": "social", "video": "social",
     "official": "document", "government": "document", "press-release": "document", "pdf": "document",
 }
+
+
+def _as_fields(self):
+    """Pickled as its fields, in order (``__reduce__`` of the parse stage's dataclasses):
+    several times faster than the default for slotted dataclasses, which matters for briefs
+    parsed in a worker process."""
+    cls = type(self)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = attrgetter(*cls.__slots__)
+    return (cls, fields(self))
+
+
+_FIELDS: dict[type, attrgetter] = {}
 
 
 # ---------------------------------------------------------------- read stage
@@ -42,6 +57,8 @@ class Citation:
     location: Location
     linked: bool = True       # False for a URL the authors disguised (``tass dot ru``)
 
+    __reduce__ = _as_fields
+
 
 @dataclass(frozen=True, slots=True)
 class NotePart:
@@ -51,6 +68,8 @@ class NotePart:
     html: str = ""            # rendered inline Markdown for "text" parts
     citation: int = -1        # index into ``Note.citations`` for "citation" parts
 
+    __reduce__ = _as_fields
+
 
 @dataclass(frozen=True, slots=True)
 class Note:
@@ -59,6 +78,8 @@ class Note:
     location: Location
     parts: tuple[NotePart, ...]
     citations: tuple[Citation, ...]
+
+    __reduce__ = _as_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +91,8 @@ class Reference:
     anchor: str               # element id of the reference in the brief page
     location: Location
     sentence: str             # plain text of the sentence that carries it
+
+    __reduce__ = _as_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +110,8 @@ class Brief:
     references: tuple[Reference, ...]
     notes: tuple[Note, ...]
     location: Location        # where the front matter starts
+
+    __reduce__ = _as_fields
 
 
 # ------------------------------------------------------------- sources stage

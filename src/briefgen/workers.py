@@ -59,3 +59,22 @@ def in_background(function: Callable[[Item], Result], argument: Item, enabled: b
     with multiprocessing.get_context("fork").Pool(1) as pool:
         pending = pool.apply_async(function, (argument,))
         yield pending.get
+
+
+class Turns:
+    """The numbers 0 to ``count - 1``, each handed out once, to whichever process asks first.
+    Made before the processes that share it are forked (they inherit it; it cannot be
+    pickled)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._next = multiprocessing.get_context("fork").Value("i", 0)
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            with self._next.get_lock():
+                turn = self._next.value
+                self._next.value = turn + 1
+            if turn >= self.count:
+                return
+            yield turn
