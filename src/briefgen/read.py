@@ -39,8 +39,10 @@ class ReadCache:
 
     def __init__(self) -> None:
         self._files: dict[Path, tuple[tuple[int, int, int, int], InputFile]] = {}
+        self._asked: set[Path] = set()
 
     def get(self, path: Path) -> tuple[tuple[int, int, int, int] | None, InputFile | None]:
+        self._asked.add(path)
         try:
             found = path.stat()
         except OSError:
@@ -55,6 +57,12 @@ class ReadCache:
         if signature is not None:
             self._files[path] = (signature, file)
 
+    def forget_unasked(self) -> None:
+        """Drop the files not asked for since the last call (deleted or renamed ones: a long
+        ``serve`` session keeps only the files the site still has)."""
+        self._files = {path: known for path, known in self._files.items() if path in self._asked}
+        self._asked = set()
+
 
 def read_site(root: Path, cache: ReadCache | None = None) -> tuple[SiteFiles, list[Diagnostic]]:
     """``cache``: files of earlier reads of this site, reused while unchanged."""
@@ -65,6 +73,8 @@ def read_site(root: Path, cache: ReadCache | None = None) -> tuple[SiteFiles, li
     registries = _read_tree(root, "citations", REGISTRY_SUFFIXES, diagnostics, cache)
     templates = _read_templates(root, diagnostics)
     assets = tuple(_read_assets(THEME_DIR / "assets"))
+    if cache is not None:
+        cache.forget_unasked()
     return SiteFiles(config, tuple(briefs), tuple(registries), templates, assets), diagnostics
 
 

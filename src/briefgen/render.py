@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
+from functools import lru_cache
 
 import jinja2
 
@@ -109,8 +110,10 @@ def canonical_url(site: Site, page: Page) -> str:
     return site.base_url + page.path.removesuffix("index.html")
 
 
+@lru_cache(maxsize=1 << 17)
 def citation_reference(source: Source) -> str:
-    """A Highwire ``citation_reference`` value: key=value pairs joined by '; '."""
+    """A Highwire ``citation_reference`` value: key=value pairs joined by '; ' (made once per
+    source in a process: every brief citing it shows it)."""
     fields = [("citation_title", source.title), ("citation_publisher", source.publisher),
               ("citation_publication_date", source.date.strftime("%Y/%m/%d") if source.date else ""),
               ("citation_url", source.url)]

@@ -76,3 +76,18 @@ def test_the_read_cache_reads_a_file_changed_in_the_last_seconds_again(tmp_path)
     first, _ = read_site(tmp_path, cache)
     again, _ = read_site(tmp_path, cache)
     assert again.briefs[0] == first.briefs[0] and again.briefs[0] is not first.briefs[0]
+
+
+def test_the_read_cache_forgets_files_the_site_no_longer_has(tmp_path):
+    (tmp_path / "briefs").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "briefs" / f"{name}.md").write_text(f"---\ntitle: {name}\ndate: 2024-05-24\n---\nOne.\n",
+                                                       encoding="utf-8")
+    cache = ReadCache()
+    cache.SETTLED_AFTER = 0.0
+    read_site(tmp_path, cache)
+    assert len(cache._files) == 2
+    (tmp_path / "briefs" / "b.md").unlink()
+    after, _ = read_site(tmp_path, cache)
+    assert [f.path for f in after.briefs] == ["briefs/a.md"]
+    assert list(cache._files) == [tmp_path / "briefs" / "a.md"]
