@@ -212,24 +212,20 @@ def label_diagnostics(style_name: str, labelled: dict[str, tuple[str, str]], sou
 def label_sources(style_name: str, sources: tuple[Source, ...] | list[Source],
                   jobs: int | None = None) -> dict[str, tuple[str, str]]:
     """Source id -> (its HTML label, the field the style missed or "")."""
+    labels = labels_of(style_name, sources, worker_count(len(sources), jobs, PARALLEL_FROM_SOURCES))
+    return {source.id: label for source, label in zip(sources, labels)}
+
+
+def labels_of(style_name: str, sources: tuple[Source, ...] | list[Source],
+              workers: int = 1) -> list[tuple[str, str]]:
+    """(html, missing field) of each of ``sources``, in order, made by ``workers`` processes
+    (a build's registry process makes those of the registry's sources, in one, while the
+    briefs are parsed)."""
     global _labelling
     _labelling = (style_name, load_style(style_name) or default_style(), tuple(sources))
     try:
         spans = [(start, min(start + _LABEL_CHUNK, len(sources))) for start in range(0, len(sources), _LABEL_CHUNK)]
-        done = [item for part in fork_map(_label_span, spans, worker_count(len(sources), jobs, PARALLEL_FROM_SOURCES))
-                for item in part]
-    finally:
-        _labelling = None
-    return {source.id: label for source, label in zip(sources, done)}
-
-
-def labels_of(style_name: str, sources: list[Source]) -> list[tuple[str, str]]:
-    """(html, missing field) of each of ``sources``, made here (a build's registry process
-    makes those of the registry's sources while the briefs are parsed)."""
-    global _labelling
-    _labelling = (style_name, load_style(style_name) or default_style(), tuple(sources))
-    try:
-        return _label_span((0, len(sources)))
+        return [item for part in fork_map(_label_span, spans, workers) for item in part]
     finally:
         _labelling = None
 

@@ -25,8 +25,8 @@ KIND_ALIASES: dict[str, str] = {
 
 def _as_fields(self):
     """Pickled as its fields, in order (``__reduce__`` of the parse stage's dataclasses):
-    several times faster than the default for slotted dataclasses, which matters for briefs
-    parsed in a worker process."""
+    several times faster than the default for slotted dataclasses, which matters for the
+    briefs and sources parsed in a worker process."""
     cls = type(self)
     fields = _FIELDS.get(cls)
     if fields is None:
@@ -130,9 +130,7 @@ class Source:
     # point, not part of what the source is (a source is equal to itself wherever first cited).
     location: Location | None = field(default=None, compare=False)
 
-    def __reduce__(self):
-        """Pickled as its fields, in order: fast, for sources parsed in a worker process."""
-        return (Source, tuple(getattr(self, name) for name in Source.__slots__))
+    __reduce__ = _as_fields
 
 
 # ------------------------------------------------------------- resolve stage

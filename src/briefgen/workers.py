@@ -49,13 +49,9 @@ def fork_map(function: Callable[[Item], Result], items: Iterable[Item], workers:
 
 
 @contextlib.contextmanager
-def in_background(function: Callable[[Item], Result], argument: Item, enabled: bool = True,
-                  ) -> Iterator[Callable[[], Result]]:
+def in_background(function: Callable[[Item], Result], argument: Item) -> Iterator[Callable[[], Result]]:
     """``function(argument)`` in a forked process while the block runs; yields a function
-    that waits for its result. Not ``enabled``: the result is computed when asked for."""
-    if not enabled:
-        yield lambda: function(argument)
-        return
+    that waits for its result."""
     with multiprocessing.get_context("fork").Pool(1) as pool:
         pending = pool.apply_async(function, (argument,))
         yield pending.get
