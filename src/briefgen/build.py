@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import stamp
+from briefgen import parse_cache, stamp
 from briefgen.bibstyle import label_diagnostics, label_sources
 from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_diagnostics, strict as make_strict
@@ -46,7 +46,9 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
     output folder is then left exactly as it was. When nothing changed since the
     last build (stamp.py), nothing is written unless ``force``. ``jobs``: processes that
     render (None: one per core on a large site). ``progress`` hears each step (a long
-    build's progress display).
+    build's progress display). What a build parsed (parse_cache.py) and the tree its swap
+    replaced (write.py) are kept in ``root/.briefgen-cache``: the next build parses only
+    the files that changed and writes only the files whose bytes changed.
     """
     progress = progress or _silent
     started = time.perf_counter()
@@ -58,12 +60,16 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
     progress("reading and resolving", 0, 0)
     with fewer_collections():
         files, diagnostics = read_site(root)
-        compiled = compile_site(files, diagnostics, strict, jobs=jobs)
-        site, pages = compiled.site, compiled.pages
-        if write:
-            written = _render_and_write(out, compiled, files, jobs, progress)
-        else:
-            written = len(index_search(render_site(site, pages, files.templates, files.assets)))
+        cache = parse_cache.load(root / stamp.CACHE_DIR, files)
+        try:
+            compiled = compile_site(files, diagnostics, strict, jobs=jobs, cache=cache)
+            site, pages = compiled.site, compiled.pages
+            if write:
+                written = _render_and_write(out, compiled, files, jobs, progress, stamp.kept_tree(root))
+            else:
+                written = len(index_search(render_site(site, pages, files.templates, files.assets)))
+        finally:
+            cache.wait()
     counts = (len(site.briefs), len(site.sources), len(pages))
     if before is not None:
         after = stamp.Stamp(before.inputs, before.options, stamp.output_identity(out))
@@ -112,17 +118,18 @@ class Compiled:
 
 def compile_site(files: SiteFiles, read_diagnostics: list[Diagnostic], strict: bool = False,
                  parse_one: ParseOne | None = None, parse_sources: ParseSources | None = None,
-                 jobs: int | None = None) -> Compiled:
+                 jobs: int | None = None, cache: parse_cache.ParseCache | None = None) -> Compiled:
     """parse -> resolve -> plan. ``parse_one``/``parse_sources`` parse one file (a cache may
     stand in for them: ``briefgen serve`` re-parses only the files that changed); without
-    them, every file is parsed, across ``jobs`` processes on a large site.
+    them, every file ``cache`` (a build's parse cache) has no entry for is parsed, across
+    ``jobs`` processes on a large site.
 
     Raises BriefgenError when there are errors (after ``--strict`` and ``ignore:``).
     """
     config, rules, setup = configure(files)
     diagnostics = list(read_diagnostics) + setup
     if parse_one is None and parse_sources is None:
-        briefs, registry, more = parse_all(files, config.citation_style, jobs)
+        briefs, registry, more = parse_all(files, config.citation_style, jobs, cache)
     else:
         briefs, more = parse_briefs(files.briefs, parse_one or parse_brief_file)
         diagnostics += more
@@ -170,11 +177,13 @@ def source_date_epoch() -> dt.datetime | None:
 
 
 def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int | None,
-                      progress: Progress) -> int:
+                      progress: Progress, keep: Path) -> int:
     """render -> search -> write, streamed: pages go to a staged tree as they are rendered
-    (across processes on a large site), which replaces ``out`` only once complete. The brief
-    pages are rendered first: Pagefind builds its index while the other pages are rendered."""
-    with build_lock(out), staged_tree(out) as staging:
+    (across processes on a large site), which replaces ``out`` only once complete. The tree
+    it replaces is kept in ``keep`` for the next build, which writes only the files whose
+    bytes differ. The brief pages are rendered first: Pagefind builds its index while the
+    other pages are rendered."""
+    with build_lock(out), staged_tree(out, keep=keep) as staging:
         rendering = render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs, progress)
 
         def render_the_rest() -> None:

@@ -8,6 +8,9 @@ process asks first (``Turns``), so that both finish together however long the re
 take. What the second process parsed comes back pickled (the parse stage's dataclasses
 pickle as their fields), and the chunks are put back in file order: a parallel parse
 gives exactly the briefs, sources and diagnostics of a serial one.
+
+A build hands it the parse cache (parse_cache.py): only the files it has no entry for are
+parsed, and what was parsed goes back to the cache to keep.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from briefgen.bibstyle import labels_of, remember_labels
 from briefgen.diagnostics import Diagnostic
 from briefgen.markdown import parse_brief
 from briefgen.model import Brief, InputFile, Source
+from briefgen.parse_cache import BriefParse, ParseCache, RegistryParse
 from briefgen.read import SiteFiles
 from briefgen.sources.registry import parse_bibtex, parse_registry
 from briefgen.workers import Turns, in_background, worker_count
@@ -28,7 +32,7 @@ _CHUNK = 10   # briefs taken at a time
 
 ParseOne = Callable[[InputFile], tuple[Brief | None, list[Diagnostic]]]
 ParseSources = Callable[[InputFile], tuple[list[Source], list[Diagnostic]]]
-Parsed = dict[int, tuple[list[Brief], list[Diagnostic]]]   # chunk number -> what its briefs gave
+Parsed = dict[int, list[BriefParse]]   # chunk number -> what each of its briefs gave
 
 # What a forked process inherits: the briefs, their chunks, the turns to take them.
 _sharing: tuple[tuple[InputFile, ...], list[tuple[int, int]], Turns] | None = None
@@ -43,46 +47,69 @@ def parse_registry_file(file: InputFile) -> tuple[list[Source], list[Diagnostic]
     return parse(file.text, file.path)
 
 
-def parse_all(files: SiteFiles, style_name: str, jobs: int | None = None,
+def parse_all(files: SiteFiles, style_name: str, jobs: int | None = None, cache: ParseCache | None = None,
               ) -> tuple[list[Brief], list[Source], list[Diagnostic]]:
-    """Every brief and registry file parsed (in two processes on a large site)."""
-    size = sum(len(f.text) for f in files.briefs + files.registries)
-    if worker_count(size, jobs, PARALLEL_FROM_CHARS) < 2:
-        briefs, diagnostics = parse_briefs(files.briefs)
-        sources, more = parse_registries(files.registries)
-        return briefs, sources, diagnostics + more
+    """Every brief and registry file parsed (in two processes on a large site), or taken
+    from ``cache``, which is handed what was parsed to keep."""
+    results = [cache.brief(f) if cache else None for f in files.briefs]
+    missing = tuple(f for f, result in zip(files.briefs, results) if result is None)
+    registry = cache.registry if cache else None
+    registries = () if registry is not None else files.registries
+    if worker_count(sum(len(f.text) for f in missing + registries), jobs, PARALLEL_FROM_CHARS) < 2:
+        parsed = [_parse_one(f) for f in missing]
+        fresh = None if registry is not None else RegistryParse(*map(tuple, parse_registries(registries)))
+    else:
+        parsed, fresh = _in_two_processes(missing, registries, style_name)
+    registry = registry or fresh
+    if registry.labels is not None and registry.style == style_name:
+        remember_labels(style_name, list(registry.sources), list(registry.labels))
+    taken = iter(parsed)
+    results = [result if result is not None else next(taken) for result in results]
+    if cache is not None:
+        cache.keep({f.path: result for f, result in zip(missing, parsed)}, fresh)
+    briefs = [brief for brief, _ in results if brief is not None]
+    diagnostics = [d for _, found in results for d in found] + list(registry.diagnostics)
+    return briefs, list(registry.sources), diagnostics
+
+
+def _parse_one(file: InputFile) -> BriefParse:
+    brief, diagnostics = parse_brief_file(file)
+    return brief, tuple(diagnostics)
+
+
+def _in_two_processes(briefs: tuple[InputFile, ...], registries: tuple[InputFile, ...], style_name: str,
+                      ) -> tuple[list[BriefParse], RegistryParse | None]:
+    """Each brief's parse, in order, and the registries' (None when there are none to parse)."""
     global _sharing
-    chunks = [(start, min(start + _CHUNK, len(files.briefs))) for start in range(0, len(files.briefs), _CHUNK)]
-    _sharing = (files.briefs, chunks, Turns(len(chunks)))
+    chunks = [(start, min(start + _CHUNK, len(briefs))) for start in range(0, len(briefs), _CHUNK)]
+    _sharing = (briefs, chunks, Turns(len(chunks)))
     try:
-        with in_background(_registries_then_briefs, (files.registries, style_name)) as background:
+        with in_background(_registries_then_briefs, (registries, style_name)) as background:
             parsed = _take_briefs()
-            sources, more, labels, theirs = background()
+            registry, theirs = background()
     finally:
         _sharing = None
-    remember_labels(style_name, sources, labels)
     parsed.update(theirs)
-    briefs, diagnostics = [], []
-    for number in range(len(chunks)):
-        briefs += parsed[number][0]
-        diagnostics += parsed[number][1]
-    return briefs, sources, diagnostics + more
+    return [result for number in range(len(chunks)) for result in parsed[number]], registry
 
 
-def _registries_then_briefs(work: tuple[tuple[InputFile, ...], str],
-                            ) -> tuple[list[Source], list[Diagnostic], list[tuple[str, str]], Parsed]:
+def _registries_then_briefs(work: tuple[tuple[InputFile, ...], str]) -> tuple[RegistryParse | None, Parsed]:
     """(In the second process) the registries' sources, their diagnostics and labels, then
     the chunks of briefs this process took."""
     registries, style_name = work
-    sources, diagnostics = parse_registries(registries)
-    return sources, diagnostics, labels_of(style_name, sources), _take_briefs()
+    registry = None
+    if registries:
+        sources, diagnostics = parse_registries(registries)
+        registry = RegistryParse(tuple(sources), tuple(diagnostics), style_name,
+                                 tuple(labels_of(style_name, sources)))
+    return registry, _take_briefs()
 
 
 def _take_briefs() -> Parsed:
     """Parse chunks of briefs, each taken in turn, until none is left."""
     assert _sharing is not None
     files, chunks, turns = _sharing
-    return {number: parse_briefs(files[slice(*chunks[number])]) for number in turns}
+    return {number: [_parse_one(f) for f in files[slice(*chunks[number])]] for number in turns}
 
 
 def parse_briefs(files: tuple[InputFile, ...], parse_one: ParseOne | None = None,

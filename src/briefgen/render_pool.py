@@ -4,8 +4,9 @@ A large site is rendered by worker processes forked after planning: they share t
 planned site copy-on-write (nothing is pickled on the way in), each renders a fixed
 share of the pages and hands their bytes straight to the write stage (write.py) inside
 the staged tree, so no process ever holds the whole output in memory. What comes back
-to the parent is only the pages the search stage indexes, in path order (rendered a second
-time for it, without the parts it ignores: a brief's notes are most of its page).
+to the parent is the record of each file written (write.py: what the next build compares
+against) and the pages the search stage indexes, in path order (rendered a second time for
+it, without the parts it ignores: a brief's notes are most of its page).
 
 A page's bytes depend on the page alone, never on the worker or on the order, so a
 parallel build writes exactly the bytes of a serial one (tests/unit/test_render_pool.py).
@@ -13,7 +14,6 @@ parallel build writes exactly the bytes of a serial one (tests/unit/test_render_
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable, Iterator
 
 import jinja2
@@ -22,7 +22,7 @@ from briefgen.model import InputFile, Page, Site
 from briefgen.render import make_environment, render_page
 from briefgen.search import is_searchable
 from briefgen.workers import fork_map, worker_count
-from briefgen.write import write_files
+from briefgen.write import Record, Staging, write_files
 
 # Below this many pages a build renders in its own process: forking costs more than it saves.
 PARALLEL_FROM_PAGES = 4000
@@ -31,10 +31,10 @@ _BRIEF_CHUNK = 8
 
 Progress = Callable[[str, int, int], None]   # (step, pages done, pages in all)
 
-_shared: tuple[jinja2.Environment, Site, tuple[Page, ...], Path] | None = None
+_shared: tuple[jinja2.Environment, Site, tuple[Page, ...], Staging] | None = None
 
 
-def render_into(staging: Path, site: Site, pages: tuple[Page, ...], templates: tuple[InputFile, ...],
+def render_into(staging: Staging, site: Site, pages: tuple[Page, ...], templates: tuple[InputFile, ...],
                 assets: tuple[tuple[str, bytes], ...], jobs: int | None = None,
                 progress: Progress | None = None) -> "Rendering":
     """Copy the assets into ``staging`` and start rendering every page into it. ``jobs``:
@@ -49,7 +49,7 @@ class Rendering:
     order (``searchable()``); the workers go on with the other pages meanwhile, which
     ``finish()`` waits for. Nothing is rendered before the first page is asked for."""
 
-    def __init__(self, staging: Path, site: Site, pages: tuple[Page, ...], env: jinja2.Environment,
+    def __init__(self, staging: Staging, site: Site, pages: tuple[Page, ...], env: jinja2.Environment,
                  jobs: int | None, progress: Progress | None) -> None:
         self.staging, self.site, self.pages, self.env = staging, site, pages, env
         self.chunks = _chunks(pages)
@@ -72,11 +72,14 @@ class Rendering:
             pass
 
     def _run(self, workers: int) -> Iterator[list[tuple[str, bytes]]]:
+        """Each chunk's searchable pages, in chunk order; the records of the files the
+        workers wrote go into the staged tree's ``written``."""
         global _shared
         _shared = (self.env, self.site, self.pages, self.staging)
         try:
             done = 0
-            for chunk, searchable in zip(self.chunks, fork_map(_render_chunk, self.chunks, workers)):
+            for chunk, (searchable, records) in zip(self.chunks, fork_map(_render_chunk, self.chunks, workers)):
+                self.staging.written.update(records)
                 done += len(chunk)
                 if self.progress is not None:
                     self.progress("rendering", done, len(self.pages))
@@ -94,15 +97,15 @@ def _chunks(pages: tuple[Page, ...]) -> list[tuple[int, ...]]:
             + [tuple(rest[k:k + _CHUNK]) for k in range(0, len(rest), _CHUNK)])
 
 
-def _render_chunk(indices: tuple[int, ...]) -> list[tuple[str, bytes]]:
+def _render_chunk(indices: tuple[int, ...]) -> tuple[list[tuple[str, bytes]], dict[str, Record]]:
     """Render and write the pages at ``indices``; return the searchable ones, as rendered
-    for the search indexer."""
+    for the search indexer, and the records of the files."""
     assert _shared is not None
     env, site, pages, staging = _shared
-    searchable = []
+    searchable, records = [], {}
     for i in indices:
         page = pages[i]
-        write_files(staging, [(page.path, render_page(env, site, page))])
+        records.update(write_files(staging, [(page.path, render_page(env, site, page))]))
         if is_searchable(page.path):  # the search indexer gets the page without what it ignores
             searchable.append((page.path, render_page(env, site, page, for_search=True)))
-    return searchable
+    return searchable, records

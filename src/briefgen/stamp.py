@@ -30,6 +30,15 @@ STAMP_FILE = "build.json"
 INPUT_FOLDERS = ("briefs", "citations", "templates")
 
 
+KEPT_TREE = "kept-site"
+
+
+def kept_tree(root: Path) -> Path:
+    """Where a build keeps the output tree its swap replaced, for the next build to write
+    into (write.py)."""
+    return root / CACHE_DIR / KEPT_TREE
+
+
 @dataclass(frozen=True, slots=True)
 class Stamp:
     inputs: str                 # digest of (path, size, mtime) of every input file

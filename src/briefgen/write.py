@@ -1,5 +1,14 @@
-"""The write stage: the only writer. A new tree is written beside the output
-folder and swapped in only when complete, so a failed build leaves the old one.
+"""The write stage: the only writer. A tree is written beside the output folder and
+swapped in only when complete, so a failed build leaves the old one.
+
+With ``keep`` (a folder in the build cache, on the output's file system), the tree the
+swap takes out is kept there, with a manifest of its files (digest, size, modification
+time, inode), and the next build writes into it instead of a fresh tree: a file whose
+bytes the manifest already holds, and whose size, time and inode on disk still match,
+is not written again; files the build no longer makes are removed. Nothing is deleted
+wholesale, and most files of a rebuild are not touched at all. A manifest is taken
+(deleted) before its tree is written into and recorded again only after the swap, for
+the tree's own root folder: a tree without a valid manifest is removed, never reused.
 """
 
 from __future__ import annotations
@@ -7,10 +16,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import hashlib
+import json
 import os
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from briefgen.diagnostics import BriefgenError, Location, error
 
@@ -18,36 +30,55 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def write_site(out: Path, outputs: dict[str, bytes]) -> int:
-    """Write every output into a fresh tree and swap it in; returns the file count."""
-    with staged_tree(out) as staging:
+Record = tuple[str, int, int, int]     # a file's digest, size, modification time (ns), inode
+
+
+@dataclass
+class Staging:
+    """A tree being written: its folder, what it held before (a kept tree's manifest), and
+    the files written into it so far (or found already there)."""
+
+    path: Path
+    held: Mapping[str, Record] = field(default_factory=dict)
+    written: dict[str, Record] = field(default_factory=dict)
+
+
+def write_site(out: Path, outputs: dict[str, bytes], keep: Path | None = None) -> int:
+    """Write every output into a staged tree and swap it in; returns the file count."""
+    with staged_tree(out, keep) as staging:
         write_files(staging, sorted(outputs.items()))
     return len(outputs)
 
 
 @contextlib.contextmanager
-def staged_tree(out: Path) -> Iterator[Path]:
-    """A fresh folder beside ``out`` to write into; swapped in for ``out`` when the block
-    ends without an exception, removed in every case."""
+def staged_tree(out: Path, keep: Path | None = None) -> Iterator[Staging]:
+    """A tree to write into (the kept one in ``keep``, else a fresh folder beside ``out``);
+    swapped in for ``out`` when the block ends without an exception. The tree it replaces
+    is kept in ``keep`` for the next build, or removed."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
-    staging = out.parent / f".{out.name}.new-{os.getpid()}"
+    keep = keep.absolute() if keep is not None and _same_file_system(keep, out) else None
+    staging = _take_kept(keep, out) if keep else None
+    staging = staging or Staging(out.parent / f".{out.name}.new-{os.getpid()}")
+    kept = False
     try:
-        staging.mkdir()
+        staging.path.mkdir(exist_ok=staging.path == keep)
         yield staging
-        _swap_in(staging, out)
+        _prune(staging)
+        kept = _swap_and_keep(staging, out, keep)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not kept:
+            shutil.rmtree(staging.path, ignore_errors=True)
 
 
-def write_files(staging: Path, items: Iterable[tuple[str, bytes]]) -> int:
-    """Write (path, bytes) items into a staged tree; returns how many were written."""
-    count = 0
+def write_files(staging: Staging, items: Iterable[tuple[str, bytes]]) -> dict[str, Record]:
+    """Write (path, bytes) items into a staged tree; returns the record of each file."""
+    records = {}
     for rel, data in items:
-        _write_file(staging, rel, data)
-        count += 1
-    return count
+        records[rel] = _write_file(staging, rel, data)
+    staging.written.update(records)
+    return records
 
 
 def confined(root: Path, rel: str) -> Path:
@@ -58,13 +89,54 @@ def confined(root: Path, rel: str) -> Path:
     return target
 
 
-def _write_file(staging: Path, rel: str, data: bytes) -> None:
-    target = os.path.join(staging, _relative_inside(rel))
+def _write_file(staging: Staging, rel: str, data: bytes) -> Record:
+    """Write one file, unless the tree holds its bytes already (checked by digest, then by
+    size, time and inode on disk: a file changed by hand since is written again)."""
+    target = os.path.join(staging.path, _relative_inside(rel))
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    held = staging.held.get(rel)
+    if held is not None and held[0] == digest and _stat_record(target, digest) == held:
+        return held
+    try:
+        return _put(target, data, digest)
+    except (FileExistsError, NotADirectoryError, IsADirectoryError):
+        _clear_way(staging.path, rel)     # a kept tree had a file where a folder goes, or the reverse
+        return _put(target, data, digest)
+
+
+def _put(target: str, data: bytes, digest: str) -> Record:
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         os.makedirs(folder, exist_ok=True)
-    with open(target, "wb") as handle:
-        handle.write(data)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        info = os.fstat(fd)
+    finally:
+        os.close(fd)
+    return digest, info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def _stat_record(target: str, digest: str) -> Record | None:
+    try:
+        info = os.stat(target, follow_symlinks=False)
+    except OSError:
+        return None
+    return digest, info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def _clear_way(root: Path, rel: str) -> None:
+    """Remove whatever stands in the way of the file ``rel``: a file where one of its folders
+    goes, or a folder where it goes."""
+    place = Path(root)
+    for part in rel.split("/"):
+        place = place / part
+        if place.is_symlink() or place.is_file():
+            place.unlink()
+            return
+    shutil.rmtree(place, ignore_errors=True)
 
 
 def _relative_inside(rel: str) -> str:
@@ -82,17 +154,19 @@ def _outside(rel: str) -> BriefgenError:
                                 "use ids and slugs made of letters, digits and '-'")])
 
 
-def _swap_in(staging: Path, out: Path) -> None:
-    """Exchange the staged tree with ``out`` atomically where the kernel allows it."""
+def _swap_in(staging: Path, out: Path) -> bool:
+    """Exchange the staged tree with ``out`` atomically where the kernel allows it. True
+    when the old tree now sits at ``staging``."""
     if not out.exists():
         os.rename(staging, out)
-        return
+        return False
     if _exchange(staging, out):
-        return  # the old tree now sits at ``staging`` and is removed by the caller
+        return True
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     os.rename(out, old)
     os.rename(staging, out)
     shutil.rmtree(old, ignore_errors=True)
+    return False
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -103,6 +177,94 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return result == 0
+
+
+# ------------------------------------------------------------- the kept tree
+def _same_file_system(keep: Path, out: Path) -> bool:
+    try:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        return os.stat(keep.parent).st_dev == os.stat(out.parent).st_dev
+    except OSError:
+        return False
+
+
+def _manifests(keep: Path) -> tuple[Path, Path]:
+    """Where the manifests of the kept tree and of the output's tree are."""
+    return keep.with_name(keep.name + ".json"), keep.with_name(keep.name + ".output.json")
+
+
+def _take_kept(keep: Path, out: Path) -> Staging | None:
+    """The kept tree, with its manifest, which is deleted now: a build killed while it
+    writes leaves a tree without one, which the next build removes."""
+    kept_manifest, _ = _manifests(keep)
+    files = _read_manifest(kept_manifest, out, keep)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(kept_manifest)
+    if files is None:
+        shutil.rmtree(keep, ignore_errors=True)
+        return None
+    return Staging(keep, files)
+
+
+def _read_manifest(path: Path, out: Path, tree: Path) -> dict[str, Record] | None:
+    """The files of ``tree``, if ``path`` records them for this output and for this very
+    tree (its root folder's device and inode)."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+        info = os.stat(tree)
+        if found["out"] != str(out) or found["root"] != [info.st_dev, info.st_ino]:
+            return None
+        return {rel: tuple(record) for rel, record in found["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_manifest(path: Path, out: Path, tree: Path, files: Mapping[str, Record]) -> None:
+    info = os.stat(tree)
+    text = json.dumps({"out": str(out), "root": [info.st_dev, info.st_ino], "files": files},
+                      separators=(",", ":"), sort_keys=True)
+    temporary = path.with_name(path.name + ".new")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _prune(staging: Staging) -> None:
+    """Remove the files of a kept tree that this build did not write, and folders left empty."""
+    folders = set()
+    for rel in staging.held.keys() - staging.written.keys():
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            os.unlink(os.path.join(staging.path, rel))
+        folders.update(_parents(rel))
+    for folder in sorted(folders, key=lambda f: -f.count("/")):
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.join(staging.path, folder))
+
+
+def _parents(rel: str) -> Iterator[str]:
+    while "/" in rel:
+        rel = rel.rsplit("/", 1)[0]
+        yield rel
+
+
+def _swap_and_keep(staging: Staging, out: Path, keep: Path | None) -> bool:
+    """Swap the staged tree in; keep the tree it replaces in ``keep`` with its manifest.
+    True when the staged folder now holds that kept tree."""
+    if keep is None:
+        _swap_in(staging.path, out)
+        return False
+    kept_manifest, out_manifest = _manifests(keep)
+    old_files = _read_manifest(out_manifest, out, out) if out.exists() else None
+    exchanged = _swap_in(staging.path, out)
+    _write_manifest(out_manifest, out, out, staging.written)
+    if not exchanged or old_files is None:
+        return False
+    if staging.path != keep:
+        try:
+            os.rename(staging.path, keep)
+        except OSError:
+            return False
+    _write_manifest(kept_manifest, out, keep, old_files)
+    return True
 
 
 def remove_leftovers(out: Path) -> None:

@@ -31,12 +31,12 @@ def test_the_second_process_parses_registries_then_takes_the_briefs_left(corpus_
     chunks = [(0, 10), (10, 20), (20, 30)]
     parse_pool._sharing = (corpus_files.briefs, chunks, Turns(len(chunks)))
     try:
-        sources, _, labels, parsed = parse_pool._registries_then_briefs((corpus_files.registries, DEFAULT_STYLE))
+        registry, parsed = parse_pool._registries_then_briefs((corpus_files.registries, DEFAULT_STYLE))
     finally:
         parse_pool._sharing = None
-    assert len(labels) == len(sources) > 100
+    assert len(registry.labels) == len(registry.sources) > 100 and registry.style == DEFAULT_STYLE
     assert sorted(parsed) == [0, 1, 2]
-    assert [b for n in range(3) for b in parsed[n][0]] == parse_pool.parse_briefs(corpus_files.briefs)[0]
+    assert [b for n in range(3) for b, _ in parsed[n]] == parse_pool.parse_briefs(corpus_files.briefs)[0]
 
 
 _turns: Turns | None = None

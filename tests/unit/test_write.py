@@ -55,3 +55,80 @@ def test_a_second_build_is_refused_while_one_holds_the_lock(tmp_path):
     assert info.value.diagnostics[0].code == "write.locked"
     with build_lock(out):
         pass
+
+
+# ------------------------------------------------------------------ a kept tree
+def stats(root: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_kept_tree_takes_only_the_files_that_changed_and_gives_the_same_tree(tmp_path):
+    out, keep = tmp_path / "site", tmp_path / "cache" / "kept"
+    versions = [
+        {"index.html": b"1", "briefs/a/index.html": b"a", "briefs/b/index.html": b"b", "gone/x.html": b"x"},
+        {"index.html": b"2", "briefs/a/index.html": b"a", "briefs/b/index.html": b"b2"},
+        {"index.html": b"3", "briefs/a/index.html": b"a", "briefs/b/index.html": b"b2", "new.html": b"n"},
+        {"index.html": b"3", "briefs/a/index.html": b"a", "briefs/b/index.html": b"b2", "new.html": b"n"},
+    ]
+    seen = []
+    for outputs in versions:
+        write_site(out, outputs, keep=keep)
+        assert tree(out) == outputs
+        seen.append(stats(out))
+    assert keep.is_dir() and sorted(os.listdir(tmp_path)) == ["cache", "site"]
+    assert not (out / "gone").exists()             # a folder left empty is removed
+    # unchanged through two builds: the file the kept tree held was not written again
+    assert seen[3]["briefs/a/index.html"] == seen[1]["briefs/a/index.html"]
+    assert seen[3]["briefs/b/index.html"] == seen[1]["briefs/b/index.html"]
+    assert seen[2]["index.html"] != seen[0]["index.html"]
+
+
+def test_a_kept_file_changed_by_hand_is_written_again(tmp_path):
+    out, keep = tmp_path / "site", tmp_path / "kept"
+    outputs = {"index.html": b"same", "a.html": b"a"}
+    write_site(out, outputs, keep=keep)
+    write_site(out, outputs, keep=keep)
+    (keep / "index.html").write_bytes(b"changed by hand")
+    (keep / "a.html").unlink()
+    write_site(out, outputs, keep=keep)
+    assert tree(out) == outputs
+
+
+def test_a_kept_tree_without_its_manifest_is_removed_not_reused(tmp_path):
+    out, keep = tmp_path / "site", tmp_path / "kept"
+    write_site(out, {"index.html": b"1"}, keep=keep)
+    write_site(out, {"index.html": b"2"}, keep=keep)
+    (keep / "stray.html").write_bytes(b"left by a killed build")
+    os.unlink(tmp_path / "kept.json")        # a killed build had taken it
+    write_site(out, {"index.html": b"3"}, keep=keep)
+    assert tree(out) == {"index.html": b"3"}
+    assert tree(keep) == {"index.html": b"2"}   # the tree replaced now, kept afresh
+
+
+def test_a_kept_tree_where_files_become_folders_and_folders_files(tmp_path):
+    out, keep = tmp_path / "site", tmp_path / "kept"
+    versions = [{"a": b"file", "b/index.html": b"x"}, {"c": b"c"}, {"a/index.html": b"y", "b": b"file"}]
+    for outputs in versions:
+        write_site(out, outputs, keep=keep)
+        assert tree(out) == outputs
+
+
+def test_a_failed_build_into_a_kept_tree_leaves_the_site_and_the_next_build_whole(tmp_path):
+    out, keep = tmp_path / "site", tmp_path / "kept"
+    write_site(out, {"index.html": b"1"}, keep=keep)
+    write_site(out, {"index.html": b"2", "x.html": b"x"}, keep=keep)
+    with pytest.raises(BriefgenError):
+        write_site(out, {"index.html": b"3", "../evil.html": b"e"}, keep=keep)
+    assert tree(out) == {"index.html": b"2", "x.html": b"x"}
+    write_site(out, {"index.html": b"4"}, keep=keep)
+    assert tree(out) == {"index.html": b"4"}
+    assert sorted(os.listdir(tmp_path)) == ["kept", "kept.json", "kept.output.json", "site"]
+
+
+def test_a_kept_tree_for_another_output_is_not_used(tmp_path):
+    keep = tmp_path / "kept"
+    write_site(tmp_path / "one", {"index.html": b"1"}, keep=keep)
+    write_site(tmp_path / "one", {"index.html": b"2"}, keep=keep)
+    write_site(tmp_path / "two", {"other.html": b"o"}, keep=keep)
+    assert tree(tmp_path / "two") == {"other.html": b"o"}

@@ -1,0 +1,154 @@
+"""What the parse stage made, kept between builds in ``.briefgen-cache/parsed/``.
+
+Each brief file's parse (its ``Brief`` and diagnostics) is kept under a key made of the
+file's path and text and of briefgen's own code (every module of the installed package
+and the Python version): a changed brief, or another briefgen, never meets an old entry.
+The registries are kept as one entry, keyed by all their paths and texts: their sources,
+diagnostics and, when the build made them, the labels of those sources in the citation
+style that entry names.
+
+Reading (``load``) happens with the read stage, before anything is parsed; writing
+(``ParseCache.keep``) happens in a forked process while the build goes on (the entries of
+a 2,000-brief archive take seconds to pickle, while resolve and plan leave a core idle),
+and ``wait`` joins it. Entries of files the site no longer has are removed then. An
+entry that cannot be read is parsed again, never trusted: a cache is only ever a shortcut
+to the bytes a build without it writes (tests/unit/test_parse_cache.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from briefgen.diagnostics import Diagnostic
+from briefgen.model import Brief, InputFile, Source
+from briefgen.read import SiteFiles
+
+FOLDER = "parsed"
+_REGISTRIES = "registries"
+
+BriefParse = tuple["Brief | None", tuple[Diagnostic, ...]]
+
+
+@dataclass(frozen=True)
+class RegistryParse:
+    sources: tuple[Source, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    style: str = ""                                  # the citation style of ``labels``
+    labels: tuple[tuple[str, str], ...] | None = None  # (html, missing field) per source
+
+
+@dataclass
+class ParseCache:
+    """The entries this build may reuse, and the writer of the ones it makes."""
+
+    folder: Path
+    keys: dict[str, str]                     # brief path -> its key, for every brief of the site
+    registry_key: str
+    briefs: dict[str, BriefParse] = field(default_factory=dict)   # key -> what parsing gave
+    registry: RegistryParse | None = None
+    _writer: Any = None
+
+    def brief(self, file: InputFile) -> BriefParse | None:
+        return self.briefs.get(self.keys[file.path])
+
+    def keep(self, fresh: dict[str, BriefParse], registry: RegistryParse | None) -> None:
+        """Write the entries parsed this time (brief path -> its parse; the registries'
+        parse or None when it came from the cache), and remove those of files gone, in a
+        forked process."""
+        entries = {self.keys[path]: result for path, result in fresh.items()}
+        if registry is not None:
+            entries[self.registry_key] = registry
+        wanted = set(self.keys.values()) | {self.registry_key}
+        if not entries and _present(self.folder) <= wanted:
+            return
+        if not _can_fork():
+            _store(self.folder, entries, wanted)
+            return
+        self._writer = multiprocessing.get_context("fork").Process(
+            target=_store, args=(self.folder, entries, wanted), daemon=True)
+        self._writer.start()
+
+    def wait(self) -> None:
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
+
+
+def load(folder: Path, files: SiteFiles) -> ParseCache:
+    """The entries of ``folder`` (a site's ``.briefgen-cache/parsed``) for these files."""
+    folder = folder / FOLDER
+    keys = {f.path: _key("brief", f.path, f.text) for f in files.briefs}
+    registry_key = _key(_REGISTRIES, *(part for f in files.registries for part in (f.path, f.text)))
+    cache = ParseCache(folder, keys, registry_key)
+    for key in keys.values():
+        found = _read(folder / key)
+        if isinstance(found, tuple) and len(found) == 2:
+            cache.briefs[key] = found
+    found = _read(folder / registry_key)
+    cache.registry = found if isinstance(found, RegistryParse) else None
+    return cache
+
+
+@lru_cache(maxsize=1)
+def code_identity() -> bytes:
+    """briefgen's own code and the Python that runs it: what a parse depends on besides
+    the file."""
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _key(kind: str, *parts: str) -> str:
+    digest = hashlib.sha256(code_identity() + kind.encode())
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()[:40]
+
+
+def _read(path: Path) -> Any:
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception:      # noqa: BLE001 - a damaged or foreign entry is parsed again
+        return None
+
+
+def _present(folder: Path) -> set[str]:
+    try:
+        return {name for name in os.listdir(folder) if not name.startswith(".")}
+    except OSError:
+        return set()
+
+
+def _store(folder: Path, entries: dict[str, Any], wanted: set[str]) -> None:
+    """Write ``entries`` (each atomically), then remove the entries nobody wants."""
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        for key, value in entries.items():
+            temporary = folder / f".{key}.{os.getpid()}"
+            with open(temporary, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, folder / key)
+        for name in os.listdir(folder):
+            if name not in wanted:
+                with contextlib.suppress(OSError):
+                    os.unlink(folder / name)
+
+
+def _can_fork() -> bool:
+    from briefgen.workers import can_fork
+    return can_fork()

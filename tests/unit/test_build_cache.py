@@ -1,0 +1,120 @@
+"""Rebuilds that reuse the build cache (parsed files, the kept output tree) write exactly
+the tree a build without any cache writes, after every kind of edit."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import briefgen
+from briefgen.build import build
+from tests.conftest import generated_corpus
+
+THEME = Path(briefgen.__file__).parent / "theme" / "templates"
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def files_stat(root: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generated_corpus(tmp_path_factory.mktemp("build-cache") / "corpus", 16)
+
+
+def briefs(site: Path) -> list[Path]:
+    return sorted((site / "briefs").glob("*.md"))
+
+
+def edit_body(site: Path) -> None:
+    brief = briefs(site)[3]
+    brief.write_text(brief.read_text(encoding="utf-8").replace("\n\n", "\n\nAn added sentence.\n\n", 1),
+                     encoding="utf-8")
+
+
+def add_note(site: Path) -> None:
+    brief = briefs(site)[7]
+    text = brief.read_text(encoding="utf-8").rstrip("\n")
+    brief.write_text(text + "\n[999] https://example.org/a-new-source-for-the-cache-test\n", encoding="utf-8")
+
+
+def edit_registry(site: Path) -> None:
+    registry = next((site / "citations").glob("*.yaml"))
+    registry.write_text(registry.read_text(encoding="utf-8").replace("title: ", "title: Retitled ", 1),
+                        encoding="utf-8")
+
+
+def remove_brief(site: Path) -> None:
+    briefs(site)[0].unlink()
+
+
+def add_brief(site: Path) -> None:
+    first = briefs(site)[0]
+    first.with_name("2031-01-01-a-new-brief.md").write_text(
+        first.read_text(encoding="utf-8").replace("title: ", "title: New brief, ", 1)
+        .replace('title: New brief, "', 'title: "New brief, ', 1), encoding="utf-8")
+
+
+def change_template(site: Path) -> None:
+    (site / "templates").mkdir(exist_ok=True)
+    theirs = (THEME / "404.html").read_text(encoding="utf-8")
+    (site / "templates" / "404.html").write_text(theirs.replace("Page not found", "Nothing here"), encoding="utf-8")
+
+
+EDITS = [edit_body, add_note, edit_registry, remove_brief, add_brief, change_template]
+
+
+def test_cached_rebuilds_write_the_tree_of_a_build_without_cache(corpus: Path, tmp_path: Path):
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    build(site, jobs=2)
+    for edit in EDITS:
+        edit(site)
+        report = build(site, jobs=2)
+        assert not report.up_to_date
+        clean = Path(shutil.copytree(site, tmp_path / f"clean-{edit.__name__}",
+                                     ignore=shutil.ignore_patterns(".briefgen-cache", "site", ".site*")))
+        build(clean, jobs=1)
+        assert tree(site / "site") == tree(clean / "site"), edit.__name__
+    assert "Nothing here" in (site / "site" / "404.html").read_text(encoding="utf-8")
+    assert (site / ".briefgen-cache" / "kept-site").is_dir()
+
+
+def test_a_rebuild_leaves_the_files_it_did_not_change_alone(corpus: Path, tmp_path: Path):
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    build(site, jobs=1)
+    first = files_stat(site / "site")
+    edit_body(site)
+    build(site, jobs=1)            # a fresh tree; the first one is kept
+    edit_registry(site)
+    build(site, jobs=1)            # written into the first tree: only what differs from it
+    after = files_stat(site / "site")
+    same = [path for path in after if after[path] == first.get(path)]
+    assert len(same) > len(after) / 2          # most pages depend on neither edit
+    edited = f"briefs/{briefs(site)[3].stem}/index.html"
+    assert "sources/index.html" in after and "sources/index.html" not in same   # lists the retitled source
+    assert edited in after and edited not in same
+
+
+def test_a_build_killed_while_writing_into_the_kept_tree_is_followed_by_a_whole_one(corpus: Path, tmp_path: Path):
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    build(site, jobs=1)
+    edit_body(site)
+    build(site, jobs=1)
+    kept = site / ".briefgen-cache" / "kept-site"
+    os.unlink(kept.with_name("kept-site.json"))          # taken by a build that was then killed
+    (kept / "index.html").write_bytes(b"half-written")
+    edit_registry(site)
+    build(site, jobs=1)
+    clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
+    build(clean, jobs=1)
+    assert tree(site / "site") == tree(clean / "site")
