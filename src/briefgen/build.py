@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import parse_cache, stamp
+from briefgen import parse_cache, search_cache, stamp
 from briefgen.bibstyle import label_diagnostics, label_sources
 from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_diagnostics, strict as make_strict
@@ -22,7 +22,7 @@ from briefgen.read import SiteFiles, read_site
 from briefgen.render import render_site
 from briefgen.render_pool import Progress, render_into
 from briefgen.resolve import Index, resolve_indexed, with_build_date
-from briefgen.search import index_search, search_files
+from briefgen.search import index_search, indexed
 from briefgen.sources.resolvers import Rule, parse_rules
 from briefgen.write import build_lock, remove_leftovers, staged_tree, write_files
 
@@ -65,7 +65,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
             compiled = compile_site(files, diagnostics, strict, jobs=jobs, cache=cache)
             site, pages = compiled.site, compiled.pages
             if write:
-                written = _render_and_write(out, compiled, files, jobs, progress, stamp.kept_tree(root))
+                written = _render_and_write(out, compiled, files, jobs, progress, root / stamp.CACHE_DIR)
             else:
                 written = len(index_search(render_site(site, pages, files.templates, files.assets)))
         finally:
@@ -177,19 +177,21 @@ def source_date_epoch() -> dt.datetime | None:
 
 
 def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int | None,
-                      progress: Progress, keep: Path) -> int:
+                      progress: Progress, cache: Path) -> int:
     """render -> search -> write, streamed: pages go to a staged tree as they are rendered
     (across processes on a large site), which replaces ``out`` only once complete. The tree
-    it replaces is kept in ``keep`` for the next build, which writes only the files whose
-    bytes differ. The brief pages are rendered first: Pagefind builds its index while the
-    other pages are rendered."""
-    with build_lock(out), staged_tree(out, keep=keep) as staging:
+    it replaces is kept in the build cache for the next build, which writes only the files
+    whose bytes differ. The brief pages are rendered first: Pagefind builds its index while
+    the other pages are rendered, unless they are those of the last bundle (search_cache.py)."""
+    last_search = search_cache.load(cache)
+    with build_lock(out), staged_tree(out, keep=cache / stamp.KEPT_TREE) as staging:
         rendering = render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs, progress)
 
         def render_the_rest() -> None:
             rendering.finish()
             progress("finishing the search index", 0, 0)
 
-        bundle = search_files(rendering.searchable(), meanwhile=render_the_rest)
-        write_files(staging, sorted(bundle.items()))
-    return len(files.assets) + len(compiled.pages) + len(bundle)
+        search = indexed(rendering.searchable(), meanwhile=render_the_rest, last=last_search)
+        write_files(staging, sorted(search.bundle.items()))
+    search_cache.save(cache, search)
+    return len(files.assets) + len(compiled.pages) + len(search.bundle)

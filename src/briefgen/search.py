@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import json
 import subprocess
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import chain
 from typing import IO
 
@@ -54,15 +56,68 @@ def search_files(pages: Iterable[tuple[str, bytes]], meanwhile: Callable[[], Non
     come in path order (a page that does not is refused); an error raised while producing
     the pages passes through unchanged. ``meanwhile`` runs once every page is sent, while
     Pagefind builds its files (a build renders its other pages then)."""
+    return indexed(pages, meanwhile).bundle
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A search bundle and what it indexes: the path and digest of each page, in order."""
+
+    pages: tuple[tuple[str, str], ...]
+    bundle: dict[str, bytes]
+
+
+def indexed(pages: Iterable[tuple[str, bytes]], meanwhile: Callable[[], None] | None = None,
+            last: Indexed | None = None) -> Indexed:
+    """``search_files``, with its pages' digests; the bundle of ``last`` (the previous
+    build's) when the pages are those it indexed. Pages are held back, not sent to Pagefind,
+    only until the first that differs: on a cold build Pagefind starts with the first page."""
+    compared = _Compared(_in_order((path, html) for path, html in pages if is_searchable(path)), last)
+    held = compared.held_back()
+    if held is None and last is not None:
+        if meanwhile is not None:
+            meanwhile()
+        return Indexed(compared.seen, last.bundle)
     try:
-        bundle = run_to_completion(_in_order((path, html) for path, html in pages if is_searchable(path)),
-                                   meanwhile)
+        bundle = run_to_completion(chain(held or (), compared.rest()), meanwhile)
     except IndexerError as exc:
         raise BriefgenError([error(
             "search.index", Location("briefgen.yaml"), f"the search index could not be built: {exc}",
             "reinstall briefgen with its search indexer: pip install 'pagefind[bin]'")]) from None
     bundle = stable_bundle({name: data for name, data in bundle.items() if not name.startswith(_UNUSED)})
-    return {BUNDLE + name: data for name, data in sorted(bundle.items())}
+    return Indexed(compared.seen, {BUNDLE + name: data for name, data in sorted(bundle.items())})
+
+
+class _Compared:
+    """Pages, as they come, compared with those a previous bundle indexed."""
+
+    def __init__(self, pages: Iterator[tuple[str, bytes]], last: Indexed | None) -> None:
+        self.pages, self.last = pages, last.pages if last is not None else ()
+        self.digests: list[tuple[str, str]] = []
+
+    @property
+    def seen(self) -> tuple[tuple[str, str], ...]:
+        return tuple(self.digests)
+
+    def held_back(self) -> list[tuple[str, bytes]] | None:
+        """The pages up to the first one that differs from the last bundle's (or up to one
+        more than it had); None when every page is one it indexed and none is missing."""
+        held = []
+        for page in self.pages:
+            held.append(page)
+            n = len(self._note(page))
+            if n > len(self.last) or self.last[n - 1] != self.digests[-1]:
+                return held
+        return None if len(self.digests) == len(self.last) else held
+
+    def rest(self) -> Iterator[tuple[str, bytes]]:
+        for page in self.pages:
+            self._note(page)
+            yield page
+
+    def _note(self, page: tuple[str, bytes]) -> list[tuple[str, str]]:
+        self.digests.append((page[0], hashlib.blake2b(page[1], digest_size=16).hexdigest()))
+        return self.digests
 
 
 def is_searchable(path: str) -> bool:

@@ -30,13 +30,7 @@ STAMP_FILE = "build.json"
 INPUT_FOLDERS = ("briefs", "citations", "templates")
 
 
-KEPT_TREE = "kept-site"
-
-
-def kept_tree(root: Path) -> Path:
-    """Where a build keeps the output tree its swap replaced, for the next build to write
-    into (write.py)."""
-    return root / CACHE_DIR / KEPT_TREE
+KEPT_TREE = "kept-site"   # the output tree a swap replaced, kept for the next build (write.py)
 
 
 @dataclass(frozen=True, slots=True)

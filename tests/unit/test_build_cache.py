@@ -118,3 +118,18 @@ def test_a_build_killed_while_writing_into_the_kept_tree_is_followed_by_a_whole_
     clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
     build(clean, jobs=1)
     assert tree(site / "site") == tree(clean / "site")
+
+
+def test_a_rebuild_whose_brief_pages_are_the_same_reuses_the_search_bundle(corpus: Path, tmp_path: Path, monkeypatch):
+    import briefgen.search as search
+
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    build(site, jobs=1)
+    bundle = {path: data for path, data in tree(site / "site").items() if path.startswith("pagefind/")}
+    change_template(site)
+    monkeypatch.setattr(search, "run_to_completion", lambda *a, **k: pytest.fail("Pagefind ran"))
+    build(site, jobs=1)
+    assert {path: data for path, data in tree(site / "site").items() if path.startswith("pagefind/")} == bundle
+    edit_body(site)
+    with pytest.raises(pytest.fail.Exception):
+        build(site, jobs=1)

@@ -195,3 +195,55 @@ def test_a_site_without_briefs_still_gets_the_search_interface():
     assert sorted(result) == ["index.html", "pagefind/pagefind-entry.json", "pagefind/pagefind-ui.css",
                               "pagefind/pagefind-ui.js", "pagefind/pagefind-worker.js", "pagefind/pagefind.js",
                               "pagefind/wasm.unknown.pagefind"]
+
+
+def _no_indexer(*_args, **_kwargs):
+    raise AssertionError("Pagefind ran")
+
+
+def test_the_last_bundle_is_reused_when_every_page_is_the_same(monkeypatch):
+    import briefgen.search as search
+
+    pages = sorted(outputs().items())
+    first = search.indexed(pages)
+    assert first.bundle == search_files(pages) and [p for p, _ in first.pages] == [
+        "briefs/b0/index.html", "briefs/b1/index.html", "briefs/b2/index.html"]
+    monkeypatch.setattr(search, "run_to_completion", _no_indexer)
+    ran = []
+    again = search.indexed(iter(pages), meanwhile=lambda: ran.append(True), last=first)
+    assert again == first and ran == [True]
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove", "rename"])
+def test_any_page_that_differs_from_the_last_bundle_runs_pagefind_on_every_page(change):
+    import briefgen.search as search
+
+    pages = outputs()
+    first = search.indexed(sorted(pages.items()))
+    if change == "edit":
+        pages["briefs/b1/index.html"] = pages["briefs/b1/index.html"].replace(b"new front", b"second front")
+    elif change == "add":
+        pages["briefs/b3/index.html"] = pages["briefs/b0/index.html"]
+    elif change == "remove":
+        del pages["briefs/b2/index.html"]
+    else:
+        pages["briefs/b9/index.html"] = pages.pop("briefs/b2/index.html")
+    fresh = search_files(sorted(pages.items()))
+    again = search.indexed(sorted(pages.items()), last=first)
+    assert again.bundle == fresh != first.bundle
+    assert again == search.indexed(sorted(pages.items()))
+
+
+def test_the_search_cache_keeps_a_bundle_for_this_briefgen_and_pagefind_only(tmp_path, monkeypatch):
+    from briefgen import search_cache
+    from briefgen.search import indexed
+
+    done = indexed(sorted(outputs().items()))
+    assert search_cache.load(tmp_path) is None
+    search_cache.save(tmp_path, done)
+    assert search_cache.load(tmp_path) == done
+    monkeypatch.setattr(search_cache, "_identity", lambda: (b"another", "0"))
+    assert search_cache.load(tmp_path) is None
+    (tmp_path / search_cache.FILE).write_bytes(b"damaged")
+    monkeypatch.undo()
+    assert search_cache.load(tmp_path) is None

@@ -172,7 +172,8 @@ def split_note(
         _add_text(parts, raw[done:source.start], render)
         text = raw[source.start:source.end]
         location = locate(source.start)
-        citations.append(Citation(text, source.url, source.key, location, source.linked))
+        url = text if source.url == text else source.url   # one string where they are equal (most)
+        citations.append(Citation(text, url, source.key, location, source.linked))
         parts.append(NotePart("citation", citation=len(citations) - 1))
         done = source.end
     _add_text(parts, raw[done:], render)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -126,7 +127,7 @@ def _note(meta: dict, path: str, md: MarkdownIt) -> Note:
     parts, citations = split_note(
         meta["raw"], meta["line"], path, meta["raw_column"], md.renderInline
     )
-    return Note(str(number), number, location, parts, citations)
+    return Note(sys.intern(str(number)), number, location, parts, citations)
 
 
 def _note_checks(note: Note) -> list[Diagnostic]:
@@ -220,7 +221,7 @@ def _reference(child: Token, sentence: str, path: str) -> Reference:
     meta = child.meta
     location = Location(path, meta["line"], meta["column"])
     anchor = f"ref-{meta['note']}-{meta['index']}"
-    return Reference(meta["note"], meta["index"], anchor, location, sentence)
+    return Reference(sys.intern(meta["note"]), meta["index"], anchor, location, sentence)
 
 
 def _unknown_notes(children: list[Token], path: str) -> list[Diagnostic]:
