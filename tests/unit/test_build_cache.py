@@ -71,7 +71,32 @@ def change_template(site: Path) -> None:
     (site / "templates" / "404.html").write_text(theirs.replace("Page not found", "Nothing here"), encoding="utf-8")
 
 
-EDITS = [edit_body, add_note, edit_registry, remove_brief, add_brief, change_template]
+def configure_site(site: Path) -> None:
+    (site / "briefgen.yaml").write_text("title: Daily assessments\nbase_url: https://briefs.example.org/\n",
+                                        encoding="utf-8")
+
+
+def change_style(site: Path) -> None:
+    (site / "briefgen.yaml").write_text("title: Daily assessments\nbase_url: https://briefs.example.org/\n"
+                                        "citation_style: plain\n", encoding="utf-8")
+
+
+def retitle_newest(site: Path) -> None:
+    newest = briefs(site)[-1]
+    text = newest.read_text(encoding="utf-8")
+    newest.write_text(text.replace('title: "', 'title: "Retitled: ', 1), encoding="utf-8")
+
+
+def redate_newest(site: Path) -> None:
+    """A later date for the newest brief: the feed's ``updated`` changes."""
+    newest = briefs(site)[-1]
+    lines = newest.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = ["date: 2031-02-03\n" if line.startswith("date:") else line for line in lines]
+    newest.write_text("".join(lines), encoding="utf-8")
+
+
+EDITS = [edit_body, add_note, edit_registry, remove_brief, add_brief, change_template, configure_site,
+         change_style, retitle_newest, redate_newest]
 
 
 def test_cached_rebuilds_write_the_tree_of_a_build_without_cache(corpus: Path, tmp_path: Path):
@@ -133,3 +158,16 @@ def test_a_rebuild_whose_brief_pages_are_the_same_reuses_the_search_bundle(corpu
     edit_body(site)
     with pytest.raises(pytest.fail.Exception):
         build(site, jobs=1)
+
+
+def test_only_the_pages_an_edit_changes_are_rendered_again(corpus: Path, tmp_path: Path):
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    cold = build(site, jobs=2)
+    assert cold.rendered == cold.pages
+    forced = build(site, jobs=2, force=True)
+    assert forced.rendered == 0 and not forced.up_to_date
+    edit_body(site)
+    edited = build(site, jobs=2)
+    assert 0 < edited.rendered < cold.pages / 10
+    change_template(site)
+    assert build(site, jobs=1).rendered == 1                  # the 404 page
