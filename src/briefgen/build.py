@@ -10,18 +10,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import parse_cache, render_memo, search_cache, stamp
+from briefgen import parse_cache, search_cache, stamp
 from briefgen.bibstyle import label_diagnostics, label_sources
 from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_diagnostics, strict as make_strict
-from briefgen.model import Brief, Page, Site
+from briefgen.model import Page, Site
 from briefgen.parse_pool import (ParseOne, ParseSources, parse_all, parse_brief_file, parse_briefs,
                                  parse_registries, parse_registry_file)
 from briefgen.plan import plan_site
 from briefgen.read import SiteFiles, read_site
 from briefgen.render import render_site
-from briefgen.render_memo import PageKeys
-from briefgen.render_pool import Memoized, Progress, render_into
+from briefgen.render_pool import Progress, render_into
 from briefgen.resolve import Index, resolve_indexed, with_build_date
 from briefgen.search import index_search, indexed
 from briefgen.sources.resolvers import Rule, parse_rules
@@ -37,7 +36,6 @@ class BuildReport:
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
     up_to_date: bool = False     # nothing changed since the last build: nothing was written
-    rendered: int = 0            # pages rendered (the others kept the file of the last build)
 
 
 def build(root: Path, out: Path | None = None, strict: bool = False, write: bool = True,
@@ -67,18 +65,16 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
             compiled = compile_site(files, diagnostics, strict, jobs=jobs, cache=cache)
             site, pages = compiled.site, compiled.pages
             if write:
-                written, rendered = _render_and_write(out, compiled, files, jobs, progress, root / stamp.CACHE_DIR,
-                                                      {b.path: (b, cache.keys[b.path]) for b in compiled.parsed})
+                written = _render_and_write(out, compiled, files, jobs, progress, root / stamp.CACHE_DIR)
             else:
                 written = len(index_search(render_site(site, pages, files.templates, files.assets)))
-                rendered = len(pages)
         finally:
             cache.wait()
     counts = (len(site.briefs), len(site.sources), len(pages))
     if before is not None:
         after = stamp.Stamp(before.inputs, before.options, stamp.output_identity(out))
         stamp.save(root, stamp.Recorded(after, counts, compiled.diagnostics))
-    return BuildReport(*counts, written, compiled.diagnostics, time.perf_counter() - started, rendered=rendered)
+    return BuildReport(*counts, written, compiled.diagnostics, time.perf_counter() - started)
 
 
 @contextmanager
@@ -118,7 +114,6 @@ class Compiled:
     labelled: dict[str, tuple[str, str]] | None = None   # source id -> (label HTML, field missed)
     rules: tuple[Rule, ...] = ()
     setup: tuple[Diagnostic, ...] = ()     # the configuration's and resolver rules' diagnostics
-    parsed: tuple[Brief, ...] = ()         # the briefs as the parse stage gave them
 
 
 def compile_site(files: SiteFiles, read_diagnostics: list[Diagnostic], strict: bool = False,
@@ -147,7 +142,7 @@ def compile_site(files: SiteFiles, read_diagnostics: list[Diagnostic], strict: b
     diagnostics += label_diagnostics(config.citation_style, labelled, site.sources)
     diagnostics = judge(diagnostics, config, strict)
     pages = plan_site(site, label_html(labelled))
-    return Compiled(config, site, pages, tuple(diagnostics), index, labelled, rules, tuple(setup), tuple(briefs))
+    return Compiled(config, site, pages, tuple(diagnostics), index, labelled, rules, tuple(setup))
 
 
 def configure(files: SiteFiles) -> tuple[Config, tuple[Rule, ...], list[Diagnostic]]:
@@ -182,18 +177,15 @@ def source_date_epoch() -> dt.datetime | None:
 
 
 def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int | None,
-                      progress: Progress, cache: Path, parsed: dict[str, tuple[Brief, str]]) -> tuple[int, int]:
+                      progress: Progress, cache: Path) -> int:
     """render -> search -> write, streamed: pages go to a staged tree as they are rendered
     (across processes on a large site), which replaces ``out`` only once complete. The tree
     it replaces is kept in the build cache for the next build, which writes only the files
     whose bytes differ. The brief pages are rendered first: Pagefind builds its index while
-    the other pages are rendered, unless they are those of the last bundle (search_cache.py).
-    A page whose key is the one the last build recorded keeps its file (render_memo.py)."""
+    the other pages are rendered, unless they are those of the last bundle (search_cache.py)."""
     last_search = search_cache.load(cache)
-    memo = Memoized(PageKeys(compiled.site, files.templates, parsed), render_memo.load(cache))
     with build_lock(out), staged_tree(out, keep=cache / stamp.KEPT_TREE) as staging:
-        rendering = render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs, progress,
-                                memo)
+        rendering = render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs, progress)
 
         def render_the_rest() -> None:
             rendering.finish()
@@ -202,5 +194,4 @@ def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int
         search = indexed(rendering.searchable(), meanwhile=render_the_rest, last=last_search)
         write_files(staging, sorted(search.bundle.items()))
     search_cache.save(cache, search)
-    render_memo.save(cache, rendering.memo)
-    return len(files.assets) + len(compiled.pages) + len(search.bundle), rendering.rendered
+    return len(files.assets) + len(compiled.pages) + len(search.bundle)

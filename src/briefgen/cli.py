@@ -42,7 +42,7 @@ def build_command(strict: bool, out: Path | None, force: bool, jobs: int | None,
         return
     click.echo(
         f"built {report.briefs} brief(s), {report.sources} source(s): {report.files} files "
-        f"in {target}/, {report.rendered} of {report.pages} pages rendered ({report.seconds:.2f} s)",
+        f"in {target}/ ({report.seconds:.2f} s)",
         err=True,
     )
 

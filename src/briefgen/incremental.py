@@ -19,9 +19,11 @@ way the result is byte-identical to a clean build (tests/serve/test_incremental.
 from __future__ import annotations
 
 import gc
+import sys
 from dataclasses import dataclass, field
 
 import jinja2
+from jinja2 import meta
 
 from briefgen.bibstyle import label_diagnostics, label_sources
 from briefgen.build import Compiled, compile_site, judge, label_html
@@ -32,7 +34,6 @@ from briefgen.plan_edit import plan_edit
 from briefgen.read import SiteFiles
 from briefgen import render
 from briefgen.render import make_environment, render_page
-from briefgen.render_memo import SiteRecorder, reads_page_globals, template_closures
 from briefgen.resolve_edit import Edit, resolve_edit
 
 
@@ -241,6 +242,28 @@ class _ChangedAttrs:
         return self._seen[name]
 
 
+class SiteRecorder:
+    """Stands in for ``site`` while a page renders and records the attributes read.
+
+    Reads by ``render._updated`` are not recorded: its result (the feed's ``updated``) is
+    part of ``globals_fingerprint``, and recording them would make every page depend on
+    every brief. Everything else (templates, ``canonical_url``, ``abs_url``) is recorded.
+    """
+
+    __slots__ = ("_site", "touched")
+
+    def __init__(self, site: Site) -> None:
+        self._site, self.touched = site, set()
+
+    def __getattr__(self, name: str):
+        if sys._getframe(1).f_code is not _UPDATED_CODE:
+            self.touched.add(name)
+        return getattr(self._site, name)
+
+
+_UPDATED_CODE = getattr(getattr(render, "_updated", None), "__code__", None)
+
+
 def globals_fingerprint(site: Site) -> str:
     """The values ``render_page`` gives every page (``updated`` and the like), as text."""
     env = make_environment((InputFile("probe.txt", "{{ briefgen_probe() }}"),))
@@ -253,3 +276,46 @@ def _probe(context) -> str:
     names = set(context.environment.globals) | {"site", "page", "root"}
     values = context.get_all()
     return repr(sorted((k, repr(v)) for k, v in values.items() if k not in names and not callable(v)))
+
+
+PAGE_GLOBALS = frozenset({"updated"})   # what globals_fingerprint covers (besides constants)
+
+
+def reads_page_globals(closure: tuple[InputFile, ...]) -> bool:
+    """Whether any template of ``closure`` names a page-independent global (a template that
+    does not parse counts as reading them)."""
+    env = make_environment(())       # knows briefgen's filters, which the analysis compiles
+    for template in closure:
+        try:
+            if meta.find_undeclared_variables(env.parse(template.text)) & PAGE_GLOBALS:
+                return True
+        except jinja2.TemplateSyntaxError:
+            return True
+    return False
+
+
+def template_closures(templates: tuple[InputFile, ...]) -> dict[str, tuple[InputFile, ...]]:
+    """For each template: itself and every template it extends, includes or imports."""
+    by_name = {t.path: t for t in templates}
+    env = jinja2.Environment()
+    refs: dict[str, set[str] | None] = {}
+    for t in templates:
+        try:
+            found = list(meta.find_referenced_templates(env.parse(t.text)))
+            refs[t.path] = None if None in found else set(found)
+        except jinja2.TemplateSyntaxError:
+            refs[t.path] = {t.path}
+    return {name: _closure(name, refs, by_name) for name in by_name}
+
+
+def _closure(name: str, refs: dict[str, set[str] | None], by_name: dict[str, InputFile]) -> tuple[InputFile, ...]:
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        found = refs.get(current, set())
+        todo += list(by_name) if found is None else sorted(found)
+    return tuple(by_name[n] for n in sorted(seen) if n in by_name)
+

@@ -14,19 +14,15 @@ parallel build writes exactly the bytes of a serial one (tests/unit/test_render_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import jinja2
 
 from briefgen.model import InputFile, Page, Site
 from briefgen.render import make_environment, render_page
-from briefgen.render_memo import KEYED_SITE, Memo, PageKeys, SiteRecorder, kept
 from briefgen.search import is_searchable
 from briefgen.workers import fork_map, worker_count
-from briefgen.write import Record, Staging, reuse_file, write_files
-
-KEYED = frozenset(KEYED_SITE)
+from briefgen.write import Record, Staging, write_files
 
 # Below this many pages a build renders in its own process: forking costs more than it saves.
 PARALLEL_FROM_PAGES = 4000
@@ -35,25 +31,17 @@ _BRIEF_CHUNK = 8
 
 Progress = Callable[[str, int, int], None]   # (step, pages done, pages in all)
 
-_shared: tuple[jinja2.Environment, Site, tuple[Page, ...], Staging, "Memoized | None"] | None = None
+_shared: tuple[jinja2.Environment, Site, tuple[Page, ...], Staging] | None = None
 
 
 def render_into(staging: Staging, site: Site, pages: tuple[Page, ...], templates: tuple[InputFile, ...],
                 assets: tuple[tuple[str, bytes], ...], jobs: int | None = None,
-                progress: Progress | None = None, memo: "Memoized | None" = None) -> "Rendering":
+                progress: Progress | None = None) -> "Rendering":
     """Copy the assets into ``staging`` and start rendering every page into it. ``jobs``:
     worker processes (None: one per core on a large site, none on a small one).
-    ``progress`` hears ("rendering", done, total). With ``memo`` (the keys of this site's
-    pages and the last build's memo), a page whose key is the one recorded keeps the
-    last build's file instead of being rendered (render_memo.py)."""
+    ``progress`` hears ("rendering", done, total)."""
     write_files(staging, assets)
-    return Rendering(staging, site, pages, make_environment(templates), jobs, progress, memo)
-
-
-@dataclass(frozen=True)
-class Memoized:
-    keys: PageKeys
-    last: Memo
+    return Rendering(staging, site, pages, make_environment(templates), jobs, progress)
 
 
 class Rendering:
@@ -62,10 +50,8 @@ class Rendering:
     ``finish()`` waits for. Nothing is rendered before the first page is asked for."""
 
     def __init__(self, staging: Staging, site: Site, pages: tuple[Page, ...], env: jinja2.Environment,
-                 jobs: int | None, progress: Progress | None, memo: Memoized | None = None) -> None:
-        self.staging, self.site, self.pages, self.env, self.memoized = staging, site, pages, env, memo
-        self.memo: Memo = {}          # this build's: page path -> (key, digest of its file)
-        self.rendered = 0             # pages rendered (the others kept the last build's file)
+                 jobs: int | None, progress: Progress | None) -> None:
+        self.staging, self.site, self.pages, self.env = staging, site, pages, env
         self.chunks = _chunks(pages)
         self.searchable_chunks = sum(1 for chunk in self.chunks if is_searchable(pages[chunk[0]].path))
         self.progress = progress
@@ -89,14 +75,11 @@ class Rendering:
         """Each chunk's searchable pages, in chunk order; the records of the files the
         workers wrote go into the staged tree's ``written``."""
         global _shared
-        _shared = (self.env, self.site, self.pages, self.staging, self.memoized)
+        _shared = (self.env, self.site, self.pages, self.staging)
         try:
             done = 0
-            for chunk, (searchable, records, memo, rendered) in zip(
-                    self.chunks, fork_map(_render_chunk, self.chunks, workers)):
+            for chunk, (searchable, records) in zip(self.chunks, fork_map(_render_chunk, self.chunks, workers)):
                 self.staging.written.update(records)
-                self.memo.update(memo)
-                self.rendered += rendered
                 done += len(chunk)
                 if self.progress is not None:
                     self.progress("rendering", done, len(self.pages))
@@ -114,27 +97,15 @@ def _chunks(pages: tuple[Page, ...]) -> list[tuple[int, ...]]:
             + [tuple(rest[k:k + _CHUNK]) for k in range(0, len(rest), _CHUNK)])
 
 
-def _render_chunk(indices: tuple[int, ...]) -> tuple[list[tuple[str, bytes]], dict[str, Record], Memo, int]:
-    """Render and write the pages at ``indices`` (or keep the last build's file of those
-    whose key is the same); return the searchable ones, as rendered for the search indexer,
-    the records of the files, this build's memo of them and how many were rendered."""
+def _render_chunk(indices: tuple[int, ...]) -> tuple[list[tuple[str, bytes]], dict[str, Record]]:
+    """Render and write the pages at ``indices``; return the searchable ones, as rendered
+    for the search indexer, and the records of the files."""
     assert _shared is not None
-    env, site, pages, staging, memoized = _shared
-    recorder = SiteRecorder(site)
-    searchable, records, memo, rendered = [], {}, {}, 0
+    env, site, pages, staging = _shared
+    searchable, records = [], {}
     for i in indices:
         page = pages[i]
-        key = memoized.keys.key(page) if memoized is not None else None
-        digest = kept(memoized.last, page.path, key) if memoized is not None else None
-        record = reuse_file(staging, page.path, digest) if digest is not None else None
-        if record is None:
-            recorder.touched = set()
-            record = write_files(staging, [(page.path, render_page(env, recorder, page))])[page.path]
-            rendered += 1
-            key = key if recorder.touched <= KEYED else None
-        records[page.path] = record
-        if key is not None:
-            memo[page.path] = (key, record[0])
+        records.update(write_files(staging, [(page.path, render_page(env, site, page))]))
         if is_searchable(page.path):  # the search indexer gets the page without what it ignores
             searchable.append((page.path, render_page(env, site, page, for_search=True)))
-    return searchable, records, memo, rendered
+    return searchable, records

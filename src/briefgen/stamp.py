@@ -108,7 +108,7 @@ def save(root: Path, recorded: Recorded) -> None:
             "output": list(recorded.stamp.output), "counts": list(recorded.counts),
             "diagnostics": [d.as_dict() for d in recorded.diagnostics]}
     temporary = folder / f".{STAMP_FILE}.{os.getpid()}"
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, folder / STAMP_FILE)
 
 

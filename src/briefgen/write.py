@@ -41,8 +41,6 @@ class Staging:
     path: Path
     held: Mapping[str, Record] = field(default_factory=dict)
     written: dict[str, Record] = field(default_factory=dict)
-    out: Path | None = None                                      # the output it will replace
-    live: Mapping[str, Record] = field(default_factory=dict)     # what the output holds (its manifest)
 
 
 def write_site(out: Path, outputs: dict[str, bytes], keep: Path | None = None) -> int:
@@ -63,8 +61,6 @@ def staged_tree(out: Path, keep: Path | None = None) -> Iterator[Staging]:
     keep = keep.absolute() if keep is not None and _same_file_system(keep, out) else None
     staging = _take_kept(keep, out) if keep else None
     staging = staging or Staging(out.parent / f".{out.name}.new-{os.getpid()}")
-    if keep is not None:
-        staging.out, staging.live = out, _read_manifest(_manifests(keep)[1], out, out) or {}
     kept = False
     try:
         staging.path.mkdir(exist_ok=staging.path == keep)
@@ -106,32 +102,6 @@ def _write_file(staging: Staging, rel: str, data: bytes) -> Record:
     except (FileExistsError, NotADirectoryError, IsADirectoryError):
         _clear_way(staging.path, rel)     # a kept tree had a file where a folder goes, or the reverse
         return _put(target, data, digest)
-
-
-def reuse_file(staging: Staging, rel: str, digest: str) -> Record | None:
-    """Put in the staged tree the file ``rel`` whose bytes have this digest, from a build
-    before: the kept tree may hold it already, or the current output has it (copied, and
-    checked against the digest). None when neither has it."""
-    target = os.path.join(staging.path, _relative_inside(rel))
-    held = staging.held.get(rel)
-    if held is not None and held[0] == digest and _stat_record(target, digest) == held:
-        staging.written[rel] = held
-        return held
-    live = staging.live.get(rel)
-    if live is None or live[0] != digest or staging.out is None:
-        return None
-    source = os.path.join(staging.out, rel)
-    try:
-        if _stat_record(source, digest) != live:
-            return None
-        with open(source, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    if hashlib.blake2b(data, digest_size=16).hexdigest() != digest:
-        return None
-    record = write_files(staging, [(rel, data)])[rel]
-    return record
 
 
 def _put(target: str, data: bytes, digest: str) -> Record:

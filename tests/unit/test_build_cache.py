@@ -158,16 +158,3 @@ def test_a_rebuild_whose_brief_pages_are_the_same_reuses_the_search_bundle(corpu
     edit_body(site)
     with pytest.raises(pytest.fail.Exception):
         build(site, jobs=1)
-
-
-def test_only_the_pages_an_edit_changes_are_rendered_again(corpus: Path, tmp_path: Path):
-    site = Path(shutil.copytree(corpus, tmp_path / "site"))
-    cold = build(site, jobs=2)
-    assert cold.rendered == cold.pages
-    forced = build(site, jobs=2, force=True)
-    assert forced.rendered == 0 and not forced.up_to_date
-    edit_body(site)
-    edited = build(site, jobs=2)
-    assert 0 < edited.rendered < cold.pages / 10
-    change_template(site)
-    assert build(site, jobs=1).rendered == 1                  # the 404 page
