@@ -229,21 +229,22 @@ def _write_manifest(path: Path, out: Path, tree: Path, files: Mapping[str, Recor
 
 
 def _prune(staging: Staging) -> None:
-    """Remove the files of a kept tree that this build did not write, and folders left empty."""
-    folders = set()
-    for rel in staging.held.keys() - staging.written.keys():
-        with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            os.unlink(os.path.join(staging.path, rel))
-        folders.update(_parents(rel))
-    for folder in sorted(folders, key=lambda f: -f.count("/")):
-        with contextlib.suppress(OSError):
-            os.rmdir(os.path.join(staging.path, folder))
-
-
-def _parents(rel: str) -> Iterator[str]:
-    while "/" in rel:
-        rel = rel.rsplit("/", 1)[0]
-        yield rel
+    """Remove from a kept tree every file this build did not write (those of pages gone,
+    and anything put there by hand: the manifest is not trusted to list them all), and
+    the folders left empty."""
+    if not staging.held:
+        return                              # a fresh tree holds only what was written
+    root = str(staging.path)
+    for folder, subfolders, names in os.walk(root, topdown=False):
+        rel_folder = os.path.relpath(folder, root)
+        for name in names:
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+            if rel not in staging.written:
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
+        if folder != root:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)            # only when it is empty
 
 
 def _swap_and_keep(staging: Staging, out: Path, keep: Path | None) -> bool:

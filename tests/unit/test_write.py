@@ -132,3 +132,15 @@ def test_a_kept_tree_for_another_output_is_not_used(tmp_path):
     write_site(tmp_path / "one", {"index.html": b"2"}, keep=keep)
     write_site(tmp_path / "two", {"other.html": b"o"}, keep=keep)
     assert tree(tmp_path / "two") == {"other.html": b"o"}
+
+
+def test_a_file_put_in_the_output_by_hand_does_not_survive_in_a_kept_tree(tmp_path):
+    out, keep = tmp_path / "site", tmp_path / "kept"
+    outputs = {"index.html": b"1", "briefs/a/index.html": b"a"}
+    write_site(out, outputs, keep=keep)
+    (out / "CNAME").write_text("briefs.example.org")
+    (out / "stray").mkdir()
+    (out / "stray" / "page.html").write_text("x")
+    write_site(out, outputs, keep=keep)          # that tree is now the kept one
+    write_site(out, outputs, keep=keep)          # and is written into
+    assert tree(out) == outputs and not (out / "stray").exists()
