@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen import parse_cache, search_cache, stamp
+from briefgen import memo, parse_cache, search_cache, stamp
 from briefgen.bibstyle import label_diagnostics, label_sources
 from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_diagnostics, strict as make_strict
@@ -61,6 +61,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
     with fewer_collections():
         files, diagnostics = read_site(root)
         cache = parse_cache.load(root / stamp.CACHE_DIR, files)
+        memo.load(root / stamp.CACHE_DIR)
         try:
             compiled = compile_site(files, diagnostics, strict, jobs=jobs, cache=cache)
             site, pages = compiled.site, compiled.pages
@@ -70,10 +71,11 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
                 written = len(index_search(render_site(site, pages, files.templates, files.assets)))
         finally:
             cache.wait()
-    counts = (len(site.briefs), len(site.sources), len(pages))
-    if before is not None:
-        after = stamp.Stamp(before.inputs, before.options, stamp.output_identity(out))
-        stamp.save(root, stamp.Recorded(after, counts, compiled.diagnostics))
+        counts = (len(site.briefs), len(site.sources), len(pages))
+        if before is not None:
+            memo.save(root / stamp.CACHE_DIR)
+            after = stamp.Stamp(before.inputs, before.options, stamp.output_identity(out))
+            stamp.save(root, stamp.Recorded(after, counts, compiled.diagnostics))
     return BuildReport(*counts, written, compiled.diagnostics, time.perf_counter() - started)
 
 

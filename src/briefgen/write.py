@@ -22,7 +22,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from briefgen.diagnostics import BriefgenError, Location, error
 
@@ -232,19 +232,32 @@ def _prune(staging: Staging) -> None:
     """Remove from a kept tree every file this build did not write (those of pages gone,
     and anything put there by hand: the manifest is not trusted to list them all), and
     the folders left empty."""
-    if not staging.held:
-        return                              # a fresh tree holds only what was written
-    root = str(staging.path)
-    for folder, subfolders, names in os.walk(root, topdown=False):
-        rel_folder = os.path.relpath(folder, root)
-        for name in names:
-            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
-            if rel not in staging.written:
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(folder, name))
-        if folder != root:
-            with contextlib.suppress(OSError):
-                os.rmdir(folder)            # only when it is empty
+    if staging.held:                        # a fresh tree holds only what was written
+        _prune_folder(str(staging.path), "", staging.written)
+
+
+def _prune_folder(folder: str, prefix: str, written: Mapping[str, Record]) -> bool:
+    """Prune ``folder`` (``prefix``: its path in the tree, with a trailing slash); True
+    when nothing is left in it."""
+    left = False
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                left = not (_prune_folder(entry.path, rel + "/", written) and _removed(os.rmdir, entry.path)) or left
+            elif rel not in written:
+                left = not _removed(os.unlink, entry.path) or left
+            else:
+                left = True
+    return not left
+
+
+def _removed(remove: Callable[[str], None], path: str) -> bool:
+    try:
+        remove(path)
+    except OSError:
+        return False
+    return True
 
 
 def _swap_and_keep(staging: Staging, out: Path, keep: Path | None) -> bool:

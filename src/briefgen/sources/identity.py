@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from briefgen.memo import memoized
+
 # ------------------------------------------------------------------ constants
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _AMP = re.compile(r"&amp;", re.IGNORECASE)
@@ -71,7 +73,7 @@ HOST_TRACKING_PARAMS: dict[str, frozenset[str]] = {
 
 
 # ------------------------------------------------------------------ clean_url
-@functools.lru_cache(maxsize=1 << 18)  # pure: the same URL recurs across thousands of notes
+@memoized  # pure: the same URL recurs across thousands of notes (and builds: memo.py)
 def clean_url(text: str) -> str | None:
     """A usable absolute http(s) URL from a URL as written in a note, or None."""
     s = _unwrap(_NOTE_NUMBER.sub("", _strip_text(text)))

@@ -9,13 +9,13 @@ and title from the path.  Ids depend on the identity key only.
 
 from __future__ import annotations
 
-import functools
 import datetime as dt
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from briefgen.diagnostics import Diagnostic, Location, error
+from briefgen.memo import memoized
 from briefgen.model import SOURCE_KINDS
 from briefgen.sources import publishers
 from briefgen.sources.identity import UrlParts, normalize_url, split_url, strip_host_prefix
@@ -105,7 +105,7 @@ class Rule:
 
 
 # ----------------------------------------------------------------- identity
-@functools.lru_cache(maxsize=1 << 18)  # pure: the same URL recurs across thousands of notes
+@memoized  # pure: the same URL recurs across thousands of notes (and builds: memo.py)
 def identity_key(url: str) -> str:
     """Equal keys mean the same source; usually the canonical URL."""
     return _special_key(split_url(_unhashbang(url))) or normalize_url(_unhashbang(url))

@@ -1,0 +1,82 @@
+"""Memos of pure functions (memo.py) and the results a build keeps for the next one."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from briefgen import memo
+from briefgen.build import build
+from briefgen.memo import memoized
+from briefgen.sources.identity import clean_url
+from briefgen.sources.resolvers import identity_key
+from tests.conftest import generated_corpus
+
+
+def test_a_memo_computes_each_argument_once_and_gives_what_the_function_gives():
+    calls = []
+
+    def double(text: str) -> str:
+        calls.append(text)
+        return text * 2
+
+    remembered = memoized(double)
+    assert [remembered("a"), remembered("b"), remembered("a")] == ["aa", "bb", "aa"]
+    assert calls == ["a", "b"]
+
+
+def test_an_unhashable_argument_is_computed_without_a_memo():
+    remembered = memoized(len)
+    assert remembered(["a", "b"]) == 2
+    assert remembered(["a", "b"]) == 2
+
+
+def test_the_memos_of_a_build_are_kept_and_each_kept_result_is_the_functions_own(tmp_path: Path):
+    site = generated_corpus(tmp_path / "site", 4)
+    build(site)
+    kept = site / ".briefgen-cache" / memo.FILE
+    _, results = pickle.loads(kept.read_bytes())
+    urls = results[f"{clean_url.__module__}.{clean_url.__qualname__}"]
+    keys = results[f"{identity_key.__module__}.{identity_key.__qualname__}"]
+    assert urls and keys
+    for argument, value in list(urls.items())[:2000]:
+        assert value == clean_url.__wrapped__(argument)
+    for argument, value in list(keys.items())[:2000]:
+        assert value == identity_key.__wrapped__(argument)
+
+
+@pytest.fixture
+def clean_urls():
+    """clean_url's own results, emptied for a test and restored after it."""
+    results = memo._ALL[f"{clean_url.__module__}.{clean_url.__qualname__}"]
+    before = dict(results)
+    results.clear()
+    yield results
+    results.clear()
+    results.update(before)
+
+
+def test_kept_results_are_given_to_the_memos_of_the_next_build(tmp_path: Path, clean_urls: dict):
+    folder = tmp_path / "cache"
+    clean_urls["https://kept.example/a"] = "kept"
+    memo.save(folder)
+    clean_urls.clear()
+    assert memo.load(folder) >= 1
+    assert clean_url("https://kept.example/a") == "kept"     # the kept result, not computed again
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps((b"another briefgen", {}))])
+def test_a_damaged_or_foreign_file_gives_nothing(tmp_path: Path, content: bytes, monkeypatch):
+    (tmp_path / memo.FILE).write_bytes(content)
+    before = {name: dict(results) for name, results in memo._ALL.items()}
+    assert memo.load(tmp_path) == 0
+    assert {name: dict(results) for name, results in memo._ALL.items()} == before
+
+
+def test_results_of_a_function_briefgen_no_longer_has_are_ignored(tmp_path: Path):
+    from briefgen.parse_cache import code_identity
+    (tmp_path / memo.FILE).write_bytes(pickle.dumps((code_identity(), {"gone.function": {"a": "b"}})))
+    assert memo.load(tmp_path) == 0
+    assert "gone.function" not in memo._ALL
