@@ -1,11 +1,10 @@
 """Memos of pure functions, and their results kept between builds.
 
 ``memoized`` wraps a pure one-argument function (``clean_url``, ``identity_key``) with a
-dict of its results. A build keeps those results, and the labels made for sources
-(bibstyle.py), in ``.briefgen-cache/memo.pickle`` (``load`` before parsing, ``save``
-after a successful build): the next build gives the same arguments the same results
-without computing them again (on a 2,000-brief archive, about 3 s of resolve and 2 s of
-labels on every rebuild). The file is keyed by briefgen's own code: another briefgen
+dict of its results. A build keeps the results it used in ``.briefgen-cache/memo.pickle``
+(``load`` before parsing, ``save`` after a successful build): the next build gives the
+same arguments the same results without computing them again (on a 2,000-brief archive,
+about 3 s of resolve on every rebuild). The file is keyed by briefgen's own code: another briefgen
 never meets old results. Results are only ever those the function itself gives, so a
 build with them writes the bytes a build without them writes.
 """
@@ -21,30 +20,31 @@ from pathlib import Path
 from typing import Any
 
 FILE = "memo.pickle"
-_ALL: dict[str, dict] = {}      # name -> results, for every memo (and the bibstyle labels)
+_ALL: dict[str, dict] = {}      # name -> results this process used, for every memo
+_KEPT: dict[str, dict] = {}     # name -> results the last build kept, not used yet
+_MISSING = object()
 
 
 def memoized(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``function`` with a dict of its results (unbounded: the arguments are the URLs of
-    one site)."""
-    results = _ALL.setdefault(f"{function.__module__}.{function.__qualname__}", {})
+    one site). A result the last build kept is taken instead of computed."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    results, kept = _ALL.setdefault(name, {}), _KEPT.setdefault(name, {})
 
     @functools.wraps(function)
     def remembered(argument):
         try:
             return results[argument]
         except KeyError:
-            value = results[argument] = function(argument)
+            value = kept.pop(argument, _MISSING)
+            if value is _MISSING:
+                value = function(argument)
+            results[argument] = value
             return value
         except TypeError:                    # an unhashable argument: no memo
             return function(argument)
 
     return remembered
-
-
-def register(name: str, results: dict) -> None:
-    """Keep the results dict of a memo made elsewhere (``bibstyle``'s labels) with the others."""
-    _ALL[name] = results
 
 
 def load(folder: Path) -> int:
@@ -59,15 +59,15 @@ def load(folder: Path) -> int:
         return 0
     added = 0
     for name, results in kept.items():
-        if name in _ALL and isinstance(results, dict):
-            for argument, value in results.items():
-                _ALL[name].setdefault(argument, value)
+        if name in _KEPT and isinstance(results, dict):
+            _KEPT[name].update(results)
             added += len(results)
     return added
 
 
 def save(folder: Path) -> None:
-    """Keep every memo's results for the next build (through a temporary file)."""
+    """Keep the results this process used for the next build (through a temporary file):
+    those of URLs the site no longer cites are not kept again."""
     from briefgen.parse_cache import code_identity
     with contextlib.suppress(OSError, pickle.PicklingError):
         folder.mkdir(parents=True, exist_ok=True)

@@ -50,12 +50,15 @@ def test_the_memos_of_a_build_are_kept_and_each_kept_result_is_the_functions_own
 @pytest.fixture
 def clean_urls():
     """clean_url's own results, emptied for a test and restored after it."""
-    results = memo._ALL[f"{clean_url.__module__}.{clean_url.__qualname__}"]
-    before = dict(results)
+    name = f"{clean_url.__module__}.{clean_url.__qualname__}"
+    results, kept = memo._ALL[name], memo._KEPT[name]
+    before = dict(results), dict(kept)
     results.clear()
+    kept.clear()
     yield results
-    results.clear()
-    results.update(before)
+    for found, was in zip((results, kept), before):
+        found.clear()
+        found.update(was)
 
 
 def test_kept_results_are_given_to_the_memos_of_the_next_build(tmp_path: Path, clean_urls: dict):
@@ -80,3 +83,17 @@ def test_results_of_a_function_briefgen_no_longer_has_are_ignored(tmp_path: Path
     (tmp_path / memo.FILE).write_bytes(pickle.dumps((code_identity(), {"gone.function": {"a": "b"}})))
     assert memo.load(tmp_path) == 0
     assert "gone.function" not in memo._ALL
+
+
+def test_only_the_results_a_build_used_are_kept_again(tmp_path: Path, clean_urls: dict):
+    folder = tmp_path / "cache"
+    clean_urls.update({"https://cited.example/": "cited", "https://no-longer-cited.example/": "gone"})
+    memo.save(folder)
+    clean_urls.clear()
+    memo.load(folder)
+    assert clean_url("https://cited.example/") == "cited"
+    memo.save(folder)
+    _, kept = pickle.loads((folder / memo.FILE).read_bytes())
+    urls = kept[f"{clean_url.__module__}.{clean_url.__qualname__}"]
+    assert urls["https://cited.example/"] == "cited"
+    assert "https://no-longer-cited.example/" not in urls
