@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from briefgen.parse_cache import code_identity, read_pickle, write_pickle
 
 FILE = "memo.pickle"
 _ALL: dict[str, dict] = {}      # name -> results this process used, for every memo
@@ -49,16 +50,12 @@ def memoized(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 def load(folder: Path) -> int:
     """Add the results kept by the last build to the memos; how many were added."""
-    from briefgen.parse_cache import code_identity
-    try:
-        with open(folder / FILE, "rb") as handle:
-            identity, kept = pickle.load(handle)
-    except Exception:     # noqa: BLE001 - missing, damaged or foreign: computed again
-        return 0
-    if identity != code_identity() or not isinstance(kept, dict):
+    found = read_pickle(folder / FILE)    # missing, damaged or foreign: computed again
+    if not (isinstance(found, tuple) and len(found) == 2 and found[0] == code_identity()
+            and isinstance(found[1], dict)):
         return 0
     added = 0
-    for name, results in kept.items():
+    for name, results in found[1].items():
         if name in _KEPT and isinstance(results, dict):
             _KEPT[name].update(results)
             added += len(results)
@@ -66,12 +63,8 @@ def load(folder: Path) -> int:
 
 
 def save(folder: Path) -> None:
-    """Keep the results this process used for the next build (through a temporary file):
-    those of URLs the site no longer cites are not kept again."""
-    from briefgen.parse_cache import code_identity
+    """Keep the results this process used for the next build: those of URLs the site no
+    longer cites are not kept again."""
     with contextlib.suppress(OSError, pickle.PicklingError):
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{FILE}.{os.getpid()}"
-        with open(temporary, "wb") as handle:
-            pickle.dump((code_identity(), _ALL), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, folder / FILE)
+        write_pickle(folder / FILE, (code_identity(), _ALL))

@@ -90,10 +90,10 @@ def load(folder: Path, files: SiteFiles) -> ParseCache:
     registry_key = _key(_REGISTRIES, *(part for f in files.registries for part in (f.path, f.text)))
     cache = ParseCache(folder, keys, registry_key)
     for key in keys.values():
-        found = _read(folder / key)
+        found = read_pickle(folder / key)
         if isinstance(found, tuple) and len(found) == 2:
             cache.briefs[key] = found
-    found = _read(folder / registry_key)
+    found = read_pickle(folder / registry_key)
     cache.registry = found if isinstance(found, RegistryParse) else None
     return cache
 
@@ -117,14 +117,23 @@ def _key(kind: str, *parts: str) -> str:
     return digest.hexdigest()[:40]
 
 
-def _read(path: Path) -> Any:
+def read_pickle(path: Path) -> Any:
+    """What the pickle at ``path`` holds, or None when it is missing, damaged or foreign
+    (whatever reads the build cache then works it out again)."""
     try:
         with open(path, "rb") as handle:
             return pickle.load(handle)
-    except FileNotFoundError:
+    except Exception:      # noqa: BLE001 - missing, damaged or foreign: never trusted
         return None
-    except Exception:      # noqa: BLE001 - a damaged or foreign entry is parsed again
-        return None
+
+
+def write_pickle(path: Path, value: Any) -> None:
+    """Pickle ``value`` to ``path`` through a temporary file, then renamed: a reader never
+    meets half a file. Raises OSError."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    with open(temporary, "wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
 
 
 def _present(folder: Path) -> set[str]:
@@ -139,10 +148,7 @@ def _store(folder: Path, entries: dict[str, Any], wanted: set[str]) -> None:
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
         for key, value in entries.items():
-            temporary = folder / f".{key}.{os.getpid()}"
-            with open(temporary, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, folder / key)
+            write_pickle(folder / key, value)
         for name in os.listdir(folder):
             if name not in wanted:
                 with contextlib.suppress(OSError):

@@ -8,32 +8,25 @@ from __future__ import annotations
 
 import contextlib
 import importlib.metadata
-import os
-import pickle
 from pathlib import Path
 
-from briefgen.parse_cache import code_identity
+from briefgen.parse_cache import code_identity, read_pickle, write_pickle
 from briefgen.search import Indexed
 
 FILE = "search.pickle"
 
 
 def load(folder: Path) -> Indexed | None:
-    try:
-        with open(folder / FILE, "rb") as handle:
-            identity, found = pickle.load(handle)
-    except Exception:      # noqa: BLE001 - missing, damaged or foreign: Pagefind runs
-        return None
-    return found if identity == _identity() and isinstance(found, Indexed) else None
+    found = read_pickle(folder / FILE)    # missing, damaged or foreign: Pagefind runs
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == _identity() and isinstance(found[1], Indexed):
+        return found[1]
+    return None
 
 
 def save(folder: Path, indexed: Indexed) -> None:
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{FILE}.{os.getpid()}"
-        with open(temporary, "wb") as handle:
-            pickle.dump((_identity(), indexed), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, folder / FILE)
+        write_pickle(folder / FILE, (_identity(), indexed))
 
 
 def _identity() -> tuple[bytes, str]:
