@@ -46,9 +46,10 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
     output folder is then left exactly as it was. When nothing changed since the
     last build (stamp.py), nothing is written unless ``force``. ``jobs``: processes that
     render (None: one per core on a large site). ``progress`` hears each step (a long
-    build's progress display). What a build parsed (parse_cache.py) and the tree its swap
-    replaced (write.py) are kept in ``root/.briefgen-cache``: the next build parses only
-    the files that changed and writes only the files whose bytes changed.
+    build's progress display). What a build parsed (parse_cache.py), worked out from URLs
+    (memo.py) and the tree its swap replaced (write.py) are kept in ``root/.briefgen-cache``:
+    the next build parses only the files that changed, looks URLs up, and writes only the
+    files whose bytes changed.
     """
     progress = progress or _silent
     started = time.perf_counter()
@@ -58,22 +59,23 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
     if last is not None and last.stamp == before:
         return _unchanged(out, last, started)
     progress("reading and resolving", 0, 0)
+    cache_dir = root / stamp.CACHE_DIR
     with fewer_collections():
         files, diagnostics = read_site(root)
-        cache = parse_cache.load(root / stamp.CACHE_DIR, files)
-        memo.load(root / stamp.CACHE_DIR)
+        cache = parse_cache.load(cache_dir, files)
+        memo.load(cache_dir)
         try:
             compiled = compile_site(files, diagnostics, strict, jobs=jobs, cache=cache)
             site, pages = compiled.site, compiled.pages
             if write:
-                written = _render_and_write(out, compiled, files, jobs, progress, root / stamp.CACHE_DIR)
+                written = _render_and_write(out, compiled, files, jobs, progress, cache_dir)
             else:
                 written = len(index_search(render_site(site, pages, files.templates, files.assets)))
         finally:
             cache.wait()
         counts = (len(site.briefs), len(site.sources), len(pages))
         if before is not None:
-            memo.save(root / stamp.CACHE_DIR)
+            memo.save(cache_dir)
             after = stamp.Stamp(before.inputs, before.options, stamp.output_identity(out))
             stamp.save(root, stamp.Recorded(after, counts, compiled.diagnostics))
     return BuildReport(*counts, written, compiled.diagnostics, time.perf_counter() - started)

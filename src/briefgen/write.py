@@ -244,11 +244,12 @@ def _prune_folder(folder: str, prefix: str, written: Mapping[str, Record]) -> bo
         for entry in entries:
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                left = not (_prune_folder(entry.path, rel + "/", written) and _removed(os.rmdir, entry.path)) or left
+                gone = _prune_folder(entry.path, rel + "/", written) and _removed(os.rmdir, entry.path)
             elif rel not in written:
-                left = not _removed(os.unlink, entry.path) or left
+                gone = _removed(os.unlink, entry.path)
             else:
-                left = True
+                gone = False
+            left = left or not gone
     return not left
 
 
