@@ -15,6 +15,7 @@ from briefgen.bibstyle import label_diagnostics, label_sources
 from briefgen.config import Config, load_config
 from briefgen.diagnostics import BriefgenError, Diagnostic, has_errors, sort_diagnostics, strict as make_strict
 from briefgen.model import Page, Site
+from briefgen.page_keys import PageKeys
 from briefgen.parse_pool import (ParseOne, ParseSources, parse_all, parse_brief_file, parse_briefs,
                                  parse_registries, parse_registry_file)
 from briefgen.plan import plan_site
@@ -68,7 +69,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
             compiled = compile_site(files, diagnostics, strict, jobs=jobs, cache=cache)
             site, pages = compiled.site, compiled.pages
             if write:
-                written = _render_and_write(out, compiled, files, jobs, progress, cache_dir)
+                keys = PageKeys(site, files.templates, parse_cache.code_identity(), cache.keys)
+                written = _render_and_write(out, compiled, files, jobs, progress, cache_dir, keys)
             else:
                 written = len(index_search(render_site(site, pages, files.templates, files.assets)))
         finally:
@@ -181,15 +183,18 @@ def source_date_epoch() -> dt.datetime | None:
 
 
 def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int | None,
-                      progress: Progress, cache: Path) -> int:
+                      progress: Progress, cache: Path, keys: PageKeys | None = None) -> int:
     """render -> search -> write, streamed: pages go to a staged tree as they are rendered
     (across processes on a large site), which replaces ``out`` only once complete. The tree
     it replaces is kept in the build cache for the next build, which writes only the files
     whose bytes differ. The brief pages are rendered first: Pagefind builds its index while
-    the other pages are rendered, unless they are those of the last bundle (search_cache.py)."""
+    the other pages are rendered, unless they are those of the last bundle (search_cache.py).
+    ``keys``: the pages' keys (page_keys.py): a page whose key is unchanged since the last
+    build is not rendered again."""
     last_search = search_cache.load(cache)
     with build_lock(out), staged_tree(out, keep=cache / stamp.KEPT_TREE) as staging:
-        rendering = render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs, progress)
+        rendering = render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs, progress,
+                                keys)
 
         def render_the_rest() -> None:
             rendering.finish()

@@ -245,7 +245,7 @@ class _ChangedAttrs:
 class SiteRecorder:
     """Stands in for ``site`` while a page renders and records the attributes read.
 
-    Reads by ``render._updated`` are not recorded: its result (the feed's ``updated``) is
+    Reads by ``render.feed_updated`` are not recorded: its result (the feed's ``updated``) is
     part of ``globals_fingerprint``, and recording them would make every page depend on
     every brief. Everything else (templates, ``canonical_url``, ``abs_url``) is recorded.
     """
@@ -261,7 +261,7 @@ class SiteRecorder:
         return getattr(self._site, name)
 
 
-_UPDATED_CODE = getattr(getattr(render, "_updated", None), "__code__", None)
+_UPDATED_CODE = getattr(getattr(render, "feed_updated", None), "__code__", None)
 
 
 def globals_fingerprint(site: Site) -> str:

@@ -63,7 +63,7 @@ def render_page(env: jinja2.Environment, site: Site, page: Page, for_search: boo
         "root": "../" * page.depth,
         "abs_url": lambda path="": site.base_url + path,
         "canonical": canonical_url(site, page),
-        "updated": _updated(site),
+        "updated": feed_updated(site),
         "for_search": for_search,
         **dict(page.context),
     }
@@ -95,7 +95,7 @@ def _template_frame(exc: BaseException, default: str) -> tuple[str, int | None]:
     return found
 
 
-def _updated(site: Site) -> str:
+def feed_updated(site: Site) -> str:
     """The feed's `updated`: the newest brief's date, not the wall clock."""
     if site.build_date is not None:
         return site.build_date.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -10,6 +10,11 @@ it, without the parts it ignores: a brief's notes are most of its page).
 
 A page's bytes depend on the page alone, never on the worker or on the order, so a
 parallel build writes exactly the bytes of a serial one (tests/unit/test_render_pool.py).
+
+Given the keys of pages (page_keys.py), each worker works out the key of each of its pages;
+a page whose key is the one the output's manifest records for it is not rendered: its
+bytes are the output's (write.reuse_file). Searchable pages are still rendered for the
+search indexer, which may have to index them all again.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from typing import Callable, Iterator
 import jinja2
 
 from briefgen.model import InputFile, Page, Site
+from briefgen.page_keys import PageKeys
 from briefgen.render import make_environment, render_page
 from briefgen.search import is_searchable
 from briefgen.workers import fork_map, worker_count
-from briefgen.write import Record, Staging, write_files
+from briefgen.write import Record, Staging, reuse_file, write_files
 
 # Below this many pages a build renders in its own process: forking costs more than it saves.
 PARALLEL_FROM_PAGES = 4000
@@ -31,17 +37,19 @@ _BRIEF_CHUNK = 8
 
 Progress = Callable[[str, int, int], None]   # (step, pages done, pages in all)
 
-_shared: tuple[jinja2.Environment, Site, tuple[Page, ...], Staging] | None = None
+_shared: tuple[jinja2.Environment, Site, tuple[Page, ...], Staging, PageKeys | None] | None = None
+Done = tuple[list[tuple[str, bytes]], dict[str, Record], dict[str, str]]   # searchable pages, records, keys
 
 
 def render_into(staging: Staging, site: Site, pages: tuple[Page, ...], templates: tuple[InputFile, ...],
                 assets: tuple[tuple[str, bytes], ...], jobs: int | None = None,
-                progress: Progress | None = None) -> "Rendering":
+                progress: Progress | None = None, keys: PageKeys | None = None) -> "Rendering":
     """Copy the assets into ``staging`` and start rendering every page into it. ``jobs``:
     worker processes (None: one per core on a large site, none on a small one).
-    ``progress`` hears ("rendering", done, total)."""
+    ``progress`` hears ("rendering", done, total). ``keys``: the keys of the pages, to
+    leave those that did not change since the last build unrendered and to record."""
     write_files(staging, assets)
-    return Rendering(staging, site, pages, make_environment(templates), jobs, progress)
+    return Rendering(staging, site, pages, make_environment(templates), jobs, progress, keys)
 
 
 class Rendering:
@@ -50,8 +58,8 @@ class Rendering:
     ``finish()`` waits for. Nothing is rendered before the first page is asked for."""
 
     def __init__(self, staging: Staging, site: Site, pages: tuple[Page, ...], env: jinja2.Environment,
-                 jobs: int | None, progress: Progress | None) -> None:
-        self.staging, self.site, self.pages, self.env = staging, site, pages, env
+                 jobs: int | None, progress: Progress | None, keys: PageKeys | None = None) -> None:
+        self.staging, self.site, self.pages, self.env, self.keys = staging, site, pages, env, keys
         self.chunks = _chunks(pages)
         self.searchable_chunks = sum(1 for chunk in self.chunks if is_searchable(pages[chunk[0]].path))
         self.progress = progress
@@ -75,11 +83,12 @@ class Rendering:
         """Each chunk's searchable pages, in chunk order; the records of the files the
         workers wrote go into the staged tree's ``written``."""
         global _shared
-        _shared = (self.env, self.site, self.pages, self.staging)
+        _shared = (self.env, self.site, self.pages, self.staging, self.keys)
         try:
             done = 0
-            for chunk, (searchable, records) in zip(self.chunks, fork_map(_render_chunk, self.chunks, workers)):
+            for chunk, (searchable, records, keys) in zip(self.chunks, fork_map(_render_chunk, self.chunks, workers)):
                 self.staging.written.update(records)
+                self.staging.keys.update(keys)
                 done += len(chunk)
                 if self.progress is not None:
                     self.progress("rendering", done, len(self.pages))
@@ -97,15 +106,22 @@ def _chunks(pages: tuple[Page, ...]) -> list[tuple[int, ...]]:
             + [tuple(rest[k:k + _CHUNK]) for k in range(0, len(rest), _CHUNK)])
 
 
-def _render_chunk(indices: tuple[int, ...]) -> tuple[list[tuple[str, bytes]], dict[str, Record]]:
-    """Render and write the pages at ``indices``; return the searchable ones, as rendered
-    for the search indexer, and the records of the files."""
+def _render_chunk(indices: tuple[int, ...]) -> Done:
+    """Render and write the pages at ``indices`` (or take the output's bytes of those whose
+    key is unchanged); return the searchable ones, as rendered for the search indexer, the
+    records of the files and the keys of the pages."""
     assert _shared is not None
-    env, site, pages, staging = _shared
-    searchable, records = [], {}
+    env, site, pages, staging, page_keys = _shared
+    searchable, records, keys = [], {}, {}
     for i in indices:
         page = pages[i]
-        records.update(write_files(staging, [(page.path, render_page(env, site, page))]))
+        key = page_keys.of(page) if page_keys is not None else None
+        record = reuse_file(staging, page.path) if key and staging.last_keys.get(page.path) == key else None
+        if record is None:
+            record = write_files(staging, [(page.path, render_page(env, site, page))])[page.path]
+        records[page.path] = record
+        if key:
+            keys[page.path] = key
         if is_searchable(page.path):  # the search indexer gets the page without what it ignores
             searchable.append((page.path, render_page(env, site, page, for_search=True)))
-    return searchable, records
+    return searchable, records, keys

@@ -9,6 +9,11 @@ is not written again; files the build no longer makes are removed. Nothing is de
 wholesale, and most files of a rebuild are not touched at all. A manifest is taken
 (deleted) before its tree is written into and recorded again only after the swap, for
 the tree's own root folder: a tree without a valid manifest is removed, never reused.
+
+The output's manifest also records each page's key (page_keys.py): a page whose key is
+the one it had is not rendered again, and ``reuse_file`` puts the output's bytes of it in
+the tree (already there when the kept tree holds the same bytes, else copied from the
+output and checked against the manifest's digest).
 """
 
 from __future__ import annotations
@@ -35,12 +40,18 @@ Record = tuple[str, int, int, int]     # a file's digest, size, modification tim
 
 @dataclass
 class Staging:
-    """A tree being written: its folder, what it held before (a kept tree's manifest), and
-    the files written into it so far (or found already there)."""
+    """A tree being written: its folder, what it held before (a kept tree's manifest), the
+    files written into it so far (or found already there), and the output it will replace:
+    its folder, its files and the keys of its pages, as the last build recorded them
+    (empty without a valid manifest)."""
 
     path: Path
     held: Mapping[str, Record] = field(default_factory=dict)
     written: dict[str, Record] = field(default_factory=dict)
+    out: Path | None = None
+    last: Mapping[str, Record] | None = None
+    last_keys: Mapping[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)     # page keys of this build, to record
 
 
 def write_site(out: Path, outputs: dict[str, bytes], keep: Path | None = None) -> int:
@@ -61,6 +72,9 @@ def staged_tree(out: Path, keep: Path | None = None) -> Iterator[Staging]:
     keep = keep.absolute() if keep is not None and _same_file_system(keep, out) else None
     staging = _take_kept(keep, out) if keep else None
     staging = staging or Staging(out.parent / f".{out.name}.new-{os.getpid()}")
+    if keep:
+        staging.out = out
+        staging.last, staging.last_keys = _read_output_manifest(keep, out)
     kept = False
     try:
         staging.path.mkdir(exist_ok=staging.path == keep)
@@ -79,6 +93,28 @@ def write_files(staging: Staging, items: Iterable[tuple[str, bytes]]) -> dict[st
         records[rel] = _write_file(staging, rel, data)
     staging.written.update(records)
     return records
+
+
+def reuse_file(staging: Staging, rel: str) -> Record | None:
+    """The last output's file ``rel``, put in the staged tree without being made again: kept
+    there when the kept tree holds the same bytes, else copied from the output once its
+    bytes are checked against the output's manifest. None when neither can be trusted."""
+    last = (staging.last or {}).get(rel)
+    if last is None or staging.out is None:
+        return None
+    held = staging.held.get(rel)
+    if held is not None and held[0] == last[0]:
+        target = os.path.join(staging.path, _relative_inside(rel))
+        if _stat_record(target, held[0]) == held:
+            return held
+    try:
+        with open(os.path.join(staging.out, _relative_inside(rel)), "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    if hashlib.blake2b(data, digest_size=16).hexdigest() != last[0]:
+        return None
+    return _write_file(staging, rel, data)
 
 
 def confined(root: Path, rel: str) -> Path:
@@ -209,20 +245,37 @@ def _take_kept(keep: Path, out: Path) -> Staging | None:
 def _read_manifest(path: Path, out: Path, tree: Path) -> dict[str, Record] | None:
     """The files of ``tree``, if ``path`` records them for this output and for this very
     tree (its root folder's device and inode)."""
+    found = _manifest(path, out, tree)
+    return found[0] if found else None
+
+
+def _read_output_manifest(keep: Path, out: Path) -> tuple[dict[str, Record] | None, dict[str, str]]:
+    """The output's files and the keys of its pages, as the last build recorded them."""
+    found = _manifest(_manifests(keep)[1], out, out) if out.exists() else None
+    return found if found else (None, {})
+
+
+def _manifest(path: Path, out: Path, tree: Path) -> tuple[dict[str, Record], dict[str, str]] | None:
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
         info = os.stat(tree)
         if found["out"] != str(out) or found["root"] != [info.st_dev, info.st_ino]:
             return None
-        return {rel: tuple(record) for rel, record in found["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
+        keys = found.get("keys", {})
+        if not isinstance(keys, dict):
+            return None
+        return {rel: tuple(record) for rel, record in found["files"].items()}, keys
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def _write_manifest(path: Path, out: Path, tree: Path, files: Mapping[str, Record]) -> None:
+def _write_manifest(path: Path, out: Path, tree: Path, files: Mapping[str, Record],
+                    keys: Mapping[str, str] | None = None) -> None:
     info = os.stat(tree)
-    text = json.dumps({"out": str(out), "root": [info.st_dev, info.st_ino], "files": files},
-                      separators=(",", ":"), sort_keys=True)
+    record = {"out": str(out), "root": [info.st_dev, info.st_ino], "files": files}
+    if keys:
+        record["keys"] = {rel: key for rel, key in keys.items() if rel in files}
+    text = json.dumps(record, separators=(",", ":"), sort_keys=True)
     temporary = path.with_name(path.name + ".new")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
@@ -268,9 +321,9 @@ def _swap_and_keep(staging: Staging, out: Path, keep: Path | None) -> bool:
         _swap_in(staging.path, out)
         return False
     kept_manifest, out_manifest = _manifests(keep)
-    old_files = _read_manifest(out_manifest, out, out) if out.exists() else None
+    old_files = staging.last
     exchanged = _swap_in(staging.path, out)
-    _write_manifest(out_manifest, out, out, staging.written)
+    _write_manifest(out_manifest, out, out, staging.written, staging.keys)
     if not exchanged or old_files is None:
         return False
     if staging.path != keep:

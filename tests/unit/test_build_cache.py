@@ -158,3 +158,43 @@ def test_a_rebuild_whose_brief_pages_are_the_same_reuses_the_search_bundle(corpu
     edit_body(site)
     with pytest.raises(pytest.fail.Exception):
         build(site, jobs=1)
+
+
+def test_a_rebuild_renders_again_only_the_pages_whose_key_changed(corpus: Path, tmp_path: Path, monkeypatch):
+    import briefgen.render_pool as render_pool
+
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    build(site, jobs=1)
+    rendered: list[str] = []
+    real = render_pool.render_page
+
+    def counted(env, site_, page, for_search=False):
+        if not for_search:
+            rendered.append(page.path)
+        return real(env, site_, page, for_search)
+
+    monkeypatch.setattr(render_pool, "render_page", counted)
+    edit_body(site)
+    report = build(site, jobs=1)
+    assert f"briefs/{briefs(site)[3].stem}/index.html" in rendered
+    assert 0 < len(rendered) < report.pages / 4
+    clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
+    build(clean, jobs=1)
+    assert tree(site / "site") == tree(clean / "site")
+
+
+def test_a_page_changed_by_hand_in_the_output_is_made_again_not_copied(corpus: Path, tmp_path: Path):
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    build(site, jobs=1)
+    edit_body(site)                    # brief 3's page changes: the kept tree holds its old bytes
+    build(site, jobs=1)
+    page = site / "site" / "briefs" / briefs(site)[3].stem / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"An added sentence.", b"Changed by hand."))
+    other = briefs(site)[10]           # an edit elsewhere: brief 3's page keeps its key
+    other.write_text(other.read_text(encoding="utf-8").replace("\n\n", "\n\nAnother sentence.\n\n", 1),
+                     encoding="utf-8")
+    build(site, jobs=2)
+    clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
+    build(clean, jobs=1)
+    assert tree(site / "site") == tree(clean / "site")
+    assert b"An added sentence." in page.read_bytes()
