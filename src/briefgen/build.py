@@ -49,8 +49,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
     render (None: one per core on a large site). ``progress`` hears each step (a long
     build's progress display). What a build parsed (parse_cache.py), worked out from URLs
     (memo.py) and the tree its swap replaced (write.py) are kept in ``root/.briefgen-cache``:
-    the next build parses only the files that changed, looks URLs up, and writes only the
-    files whose bytes changed.
+    the next build parses only the files that changed, looks URLs up, renders only the
+    pages whose key changed (page_keys.py) and writes only the files whose bytes changed.
     """
     progress = progress or _silent
     started = time.perf_counter()
