@@ -4,8 +4,8 @@ Only brief pages are indexed (``briefs/<slug>/index.html``); their ``data-pagefi
 attributes (body, filters for series, author, tag and publisher) come from the theme.
 Pagefind runs as a service (``pagefind --service``, from the ``pagefind[bin]`` package)
 that reads requests on its standard input and answers on its standard output, each
-message base64-encoded JSON followed by a comma. This stage sends it the pages as they
-come (a render can stream them: only one page at a time is held here), then asks for the
+message base64-encoded JSON followed by a comma. This stage sends it the pages of a shard
+(a render streams them: only one shard's pages at a time are held here), then asks for the
 bundle's files in its last answer (Pagefind's ``GetFiles``): nothing is written to disk,
 and no file can be read back half-written. Only then is its input closed, and the
 service ends by itself.
@@ -14,6 +14,10 @@ The client is here rather than Pagefind's Python API because that API waits a te
 a second before reading each answer (one answer per page: 20 s for 200 pages) and cannot
 read an answer larger than 2 MiB (the bundle's files). Pagefind's filter files are not
 byte-stable by themselves: search_bundle.py sorts them.
+
+The index is made of shards of a few hundred pages (search_shards.py), one Pagefind run
+each, one after the other: a rebuild runs Pagefind only for the shards whose pages changed,
+and no run holds more than one shard's pages.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import IO
 
+from briefgen import search_shards
 from briefgen.diagnostics import BriefgenError, Location, error
 from briefgen.search_bundle import stable_bundle
 
@@ -60,64 +65,71 @@ def search_files(pages: Iterable[tuple[str, bytes]], meanwhile: Callable[[], Non
 
 
 @dataclass(frozen=True)
-class Indexed:
-    """A search bundle and what it indexes: the path and digest of each page, in order."""
+class Shard:
+    """A part of the search index (search_shards.py): the path and digest of each of its
+    pages, in order, and Pagefind's files indexing them (names inside its folder)."""
 
     pages: tuple[tuple[str, str], ...]
-    bundle: dict[str, bytes]
+    files: dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A search index, shard by shard."""
+
+    shards: tuple[Shard, ...]
+
+    @property
+    def pages(self) -> tuple[tuple[str, str], ...]:
+        """The path and digest of each page indexed, in order."""
+        return tuple(page for shard in self.shards for page in shard.pages)
+
+    @property
+    def bundle(self) -> dict[str, bytes]:
+        """Every file of the bundle (paths under pagefind/), in path order."""
+        files = search_shards.compose([shard.files for shard in self.shards])
+        return {BUNDLE + name: data for name, data in sorted(files.items())}
 
 
 def indexed(pages: Iterable[tuple[str, bytes]], meanwhile: Callable[[], None] | None = None,
             last: Indexed | None = None) -> Indexed:
-    """``search_files``, with its pages' digests; the bundle of ``last`` (the previous
-    build's) when the pages are those it indexed. Pages are held back, not sent to Pagefind,
-    only until the first that differs: on a cold build Pagefind starts with the first page."""
-    compared = _Compared(_in_order((path, html) for path, html in pages if is_searchable(path)), last)
-    held = compared.held_back()
-    if held is None and last is not None:
-        if meanwhile is not None:
-            meanwhile()
-        return Indexed(compared.seen, last.bundle)
+    """``search_files``, shard by shard: a shard whose pages are those a shard of ``last``
+    (the previous build's index) indexed, with the same digests, is that shard again;
+    Pagefind indexes the others. ``meanwhile`` runs once, while the last shard is indexed."""
+    known = {shard.pages: shard for shard in last.shards} if last is not None else {}
+    shards = []
+    for pages_of_shard, final in _with_last(search_shards.split(_in_order(
+            (path, html) for path, html in pages if is_searchable(path)))):
+        digests = tuple((path, hashlib.blake2b(html, digest_size=16).hexdigest()) for path, html in pages_of_shard)
+        then = meanwhile if final else None
+        shard = known.get(digests)
+        if shard is None:
+            shard = Shard(digests, _index(pages_of_shard, then))
+        elif then is not None:
+            then()
+        shards.append(shard)
+    return Indexed(tuple(shards))
+
+
+def _with_last(shards: Iterator[list[tuple[str, bytes]]]) -> Iterator[tuple[list[tuple[str, bytes]], bool]]:
+    """Each shard, and whether it is the last; one empty shard when there are none (the
+    bundle still holds Pagefind's code for the search page)."""
+    current = next(shards, [])
+    for following in shards:
+        yield current, False
+        current = following
+    yield current, True
+
+
+def _index(pages: list[tuple[str, bytes]], meanwhile: Callable[[], None] | None) -> dict[str, bytes]:
+    """Pagefind's files for ``pages``, byte-stable, without the interfaces the theme does not load."""
     try:
-        bundle = run_to_completion(chain(held or (), compared.rest()), meanwhile)
+        bundle = run_to_completion(pages, meanwhile)
     except IndexerError as exc:
         raise BriefgenError([error(
             "search.index", Location("briefgen.yaml"), f"the search index could not be built: {exc}",
             "reinstall briefgen with its search indexer: pip install 'pagefind[bin]'")]) from None
-    bundle = stable_bundle({name: data for name, data in bundle.items() if not name.startswith(_UNUSED)})
-    return Indexed(compared.seen, {BUNDLE + name: data for name, data in sorted(bundle.items())})
-
-
-class _Compared:
-    """Pages, as they come, compared with those a previous bundle indexed."""
-
-    def __init__(self, pages: Iterator[tuple[str, bytes]], last: Indexed | None) -> None:
-        self.pages, self.last = pages, last.pages if last is not None else ()
-        self.digests: list[tuple[str, str]] = []
-
-    @property
-    def seen(self) -> tuple[tuple[str, str], ...]:
-        return tuple(self.digests)
-
-    def held_back(self) -> list[tuple[str, bytes]] | None:
-        """The pages up to the first one that differs from the last bundle's (or up to one
-        more than it had); None when every page is one it indexed and none is missing."""
-        held = []
-        for page in self.pages:
-            held.append(page)
-            n = len(self._note(page))
-            if n > len(self.last) or self.last[n - 1] != self.digests[-1]:
-                return held
-        return None if len(self.digests) == len(self.last) else held
-
-    def rest(self) -> Iterator[tuple[str, bytes]]:
-        for page in self.pages:
-            self._note(page)
-            yield page
-
-    def _note(self, page: tuple[str, bytes]) -> list[tuple[str, str]]:
-        self.digests.append((page[0], hashlib.blake2b(page[1], digest_size=16).hexdigest()))
-        return self.digests
+    return stable_bundle({name: data for name, data in bundle.items() if not name.startswith(_UNUSED)})
 
 
 def is_searchable(path: str) -> bool:

@@ -194,7 +194,7 @@ def test_a_site_without_briefs_still_gets_the_search_interface():
     result = index_search({"index.html": b"<!DOCTYPE html><html lang='en'><body><p>home</p></body></html>"})
     assert sorted(result) == ["index.html", "pagefind/pagefind-entry.json", "pagefind/pagefind-ui.css",
                               "pagefind/pagefind-ui.js", "pagefind/pagefind-worker.js", "pagefind/pagefind.js",
-                              "pagefind/wasm.unknown.pagefind"]
+                              "pagefind/shards.json", "pagefind/wasm.unknown.pagefind"]
 
 
 def _no_indexer(*_args, **_kwargs):
