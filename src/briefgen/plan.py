@@ -7,6 +7,7 @@ only display and never look things up.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefgen.exports import export_files
@@ -34,6 +35,50 @@ class NoteView:
     references: tuple[Reference, ...]
 
 
+class NoteViews(Sequence):
+    """A brief's notes as its page shows them (a NoteView each), made when first read: on a
+    large site, by the render worker that renders the page, and not at all for a page a
+    rebuild does not render again (page_keys.py). Its length and truth need nothing made.
+    Equal to another NoteViews, or to a tuple, holding the same NoteViews."""
+
+    __slots__ = ("brief", "_views", "_made")
+
+    def __init__(self, views: "Views", brief: Brief) -> None:
+        self.brief, self._views, self._made = brief, views, None
+
+    @property
+    def made(self) -> tuple[NoteView, ...]:
+        if self._made is None:
+            self._made = _note_views(self._views, self.brief)
+            self._views = None
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self.brief.notes)
+
+    def __getitem__(self, index):
+        return self.made[index]
+
+    def __iter__(self):
+        return iter(self.made)
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if isinstance(other, NoteViews):
+            return self.made == other.made
+        return isinstance(other, tuple) and self.made == other
+
+    def __hash__(self) -> int:
+        return hash(self.made)
+
+    def __repr__(self) -> str:
+        return f"NoteViews({self.made!r})"
+
+    def __reduce__(self):
+        return tuple, (self.made,)
+
+
 @dataclass(frozen=True, slots=True)
 class CitedSource:
     """A source as a brief's page shows it: not the notes of other briefs that cite it, so
@@ -48,7 +93,7 @@ class CitedSource:
 @dataclass(frozen=True, slots=True)
 class BriefView:
     brief: Brief
-    notes: tuple[NoteView, ...]
+    notes: Sequence[NoteView]                  # NoteViews in a plan
     cites: tuple[Brief, ...]
     cited_by: tuple[Brief, ...]
     source_count: int
@@ -209,11 +254,7 @@ class Views:
 
 def _brief_view(views: Views, brief: Brief, exports: tuple[str, ...]) -> BriefView:
     site = views.site
-    refs: dict[str, list[Reference]] = {}
-    for ref in brief.references:
-        refs.setdefault(ref.note, []).append(ref)
-    notes = tuple(NoteView(note, _note_items(views, brief, note), tuple(refs.get(note.id, ())))
-                  for note in brief.notes)
+    notes = NoteViews(views, brief)
     ids = dict.fromkeys(s for n in brief.notes for s in site.note_sources.get((brief.slug, n.id), ()) if s)
     cited = tuple(CitedSource(v.source, v.publisher_slug, v.label_html)
                   for v in map(views.source, ids) if v is not None)
@@ -226,6 +267,14 @@ def _brief_view(views: Views, brief: Brief, exports: tuple[str, ...]) -> BriefVi
         exports=exports,
         publishers=tuple(sorted({v.source.publisher for v in cited if v.source.publisher})),
     )
+
+
+def _note_views(views: Views, brief: Brief) -> tuple[NoteView, ...]:
+    refs: dict[str, list[Reference]] = {}
+    for ref in brief.references:
+        refs.setdefault(ref.note, []).append(ref)
+    return tuple(NoteView(note, _note_items(views, brief, note), tuple(refs.get(note.id, ())))
+                 for note in brief.notes)
 
 
 def first_citing(view: SourceView) -> str:
