@@ -9,6 +9,9 @@ is not written again; files the build no longer makes are removed. Nothing is de
 wholesale, and most files of a rebuild are not touched at all. A manifest is taken
 (deleted) before its tree is written into and recorded again only after the swap, for
 the tree's own root folder: a tree without a valid manifest is removed, never reused.
+The kept tree is listed when taken (the listing says what to prune once the build has
+written): a tree holding anything but files and folders (a link put in the output by
+hand, which a write could follow out of the tree) is removed, never written into.
 
 The output's manifest also records each page's key (page_keys.py): a page whose key is
 the one it had is not rendered again, and ``reuse_file`` puts the output's bytes of it in
@@ -48,6 +51,7 @@ class Staging:
     path: Path
     held: Mapping[str, Record] = field(default_factory=dict)
     written: dict[str, Record] = field(default_factory=dict)
+    listed: tuple[list[str], list[str]] = ([], [])     # a kept tree's files and folders when taken
     out: Path | None = None
     last: Mapping[str, Record] | None = None
     last_keys: Mapping[str, str] = field(default_factory=dict)
@@ -236,10 +240,32 @@ def _take_kept(keep: Path, out: Path) -> Staging | None:
     files = _read_manifest(kept_manifest, out, keep)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(kept_manifest)
-    if files is None:
+    listed = _listing(str(keep)) if files is not None else None
+    if files is None or listed is None:
         shutil.rmtree(keep, ignore_errors=True)
         return None
-    return Staging(keep, files)
+    return Staging(keep, files, listed=listed)
+
+
+def _listing(tree: str) -> tuple[list[str], list[str]] | None:
+    """The files and folders of ``tree`` (paths inside it, folders before what they hold);
+    None when it holds anything else (a link put there by hand, which a write could follow
+    out of the tree, or a device or pipe): such a tree is not written into."""
+    files: list[str] = []
+    folders: list[str] = []
+    pending = [("", tree)]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(prefix + entry.name)
+                    pending.append((prefix + entry.name + "/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    files.append(prefix + entry.name)
+                else:
+                    return None
+    return files, folders
 
 
 def _read_manifest(path: Path, out: Path, tree: Path) -> dict[str, Record] | None:
@@ -283,27 +309,30 @@ def _write_manifest(path: Path, out: Path, tree: Path, files: Mapping[str, Recor
 
 def _prune(staging: Staging) -> None:
     """Remove from a kept tree every file this build did not write (those of pages gone,
-    and anything put there by hand: the manifest is not trusted to list them all), and
-    the folders left empty."""
-    if staging.held:                        # a fresh tree holds only what was written
-        _prune_folder(str(staging.path), "", staging.written)
+    and anything put there by hand: the manifest is not trusted to list them all, the
+    listing made when the tree was taken is), and the folders left empty."""
+    if not staging.held:                    # a fresh tree holds only what was written
+        return
+    files, folders = staging.listed
+    root = str(staging.path)
+    for rel in files:
+        if rel not in staging.written:
+            _removed(os.unlink, os.path.join(root, rel))
+    needed = _folders_of(staging.written)
+    for rel in reversed(folders):           # what a folder holds comes after it
+        if rel not in needed and rel not in staging.written:
+            _removed(os.rmdir, os.path.join(root, rel))
 
 
-def _prune_folder(folder: str, prefix: str, written: Mapping[str, Record]) -> bool:
-    """Prune ``folder`` (``prefix``: its path in the tree, with a trailing slash); True
-    when nothing is left in it."""
-    left = False
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                gone = _prune_folder(entry.path, rel + "/", written) and _removed(os.rmdir, entry.path)
-            elif rel not in written:
-                gone = _removed(os.unlink, entry.path)
-            else:
-                gone = False
-            left = left or not gone
-    return not left
+def _folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder that holds one of ``paths``, however deep."""
+    folders: set[str] = set()
+    for rel in paths:
+        folder = rel.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def _removed(remove: Callable[[str], None], path: str) -> bool:

@@ -198,3 +198,21 @@ def test_a_page_changed_by_hand_in_the_output_is_made_again_not_copied(corpus: P
     build(clean, jobs=1)
     assert tree(site / "site") == tree(clean / "site")
     assert b"An added sentence." in page.read_bytes()
+
+
+def test_a_link_put_in_the_output_by_hand_is_never_written_through(corpus: Path, tmp_path: Path):
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    build(site, jobs=1)
+    linked = sorted((site / "site" / "sources").glob("*/index.html"))[0].parent
+    shutil.rmtree(linked)
+    linked.symlink_to(outside, target_is_directory=True)    # the output becomes the kept tree next
+    edit_body(site)
+    build(site, jobs=1)
+    edit_registry(site)
+    build(site, jobs=1)            # would write into the tree that holds the link
+    assert list(outside.iterdir()) == []
+    clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
+    build(clean, jobs=1)
+    assert tree(site / "site") == tree(clean / "site")
