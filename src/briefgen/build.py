@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import os
@@ -25,7 +26,7 @@ from briefgen.render_pool import Progress, render_into
 from briefgen.resolve import Index, resolve_indexed, with_build_date
 from briefgen.search import index_search, indexed
 from briefgen.sources.resolvers import Rule, parse_rules
-from briefgen.write import build_lock, remove_leftovers, staged_tree, write_files
+from briefgen.write import Listing, build_lock, kept_listing, remove_leftovers, staged_tree, write_files
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
         return _unchanged(out, last, started)
     progress("reading and resolving", 0, 0)
     cache_dir = root / stamp.CACHE_DIR
-    with fewer_collections():
+    listed = kept_listing(cache_dir / stamp.KEPT_TREE) if write else contextlib.nullcontext()
+    with fewer_collections(), listed as listing:
         files, diagnostics = read_site(root)
         cache = parse_cache.load(cache_dir, files)
         memo.load(cache_dir)
@@ -70,7 +72,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
             site, pages = compiled.site, compiled.pages
             if write:
                 keys = PageKeys(site, files.templates, parse_cache.code_identity(), cache.keys)
-                written = _render_and_write(out, compiled, files, jobs, progress, cache_dir, keys)
+                written = _render_and_write(out, compiled, files, jobs, progress, cache_dir, keys, listing)
             else:
                 written = len(index_search(render_site(site, pages, files.templates, files.assets)))
         finally:
@@ -183,16 +185,18 @@ def source_date_epoch() -> dt.datetime | None:
 
 
 def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int | None,
-                      progress: Progress, cache: Path, keys: PageKeys | None = None) -> int:
+                      progress: Progress, cache: Path, keys: PageKeys | None = None,
+                      listing: Listing | None = None) -> int:
     """render -> search -> write, streamed: pages go to a staged tree as they are rendered
     (across processes on a large site), which replaces ``out`` only once complete. The tree
     it replaces is kept in the build cache for the next build, which writes only the files
     whose bytes differ. The brief pages are rendered first: Pagefind builds its index while
     the other pages are rendered, unless they are those of the last bundle (search_cache.py).
     ``keys``: the pages' keys (page_keys.py): a page whose key is unchanged since the last
-    build is not rendered again."""
+    build is not rendered again. ``listing``: the kept tree's, listed while the build
+    parsed, resolved and planned."""
     last_search = search_cache.load(cache)
-    with build_lock(out), staged_tree(out, keep=cache / stamp.KEPT_TREE) as staging:
+    with build_lock(out), staged_tree(out, keep=cache / stamp.KEPT_TREE, listing=listing) as staging:
         rendering = render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs, progress,
                                 keys)
 

@@ -28,6 +28,9 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
@@ -66,15 +69,16 @@ def write_site(out: Path, outputs: dict[str, bytes], keep: Path | None = None) -
 
 
 @contextlib.contextmanager
-def staged_tree(out: Path, keep: Path | None = None) -> Iterator[Staging]:
+def staged_tree(out: Path, keep: Path | None = None, listing: "Listing | None" = None) -> Iterator[Staging]:
     """A tree to write into (the kept one in ``keep``, else a fresh folder beside ``out``);
     swapped in for ``out`` when the block ends without an exception. The tree it replaces
-    is kept in ``keep`` for the next build, or removed."""
+    is kept in ``keep`` for the next build, or removed. ``listing``: the kept tree's,
+    started earlier (``Listing``)."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     keep = keep.absolute() if keep is not None and _same_file_system(keep, out) else None
-    staging = _take_kept(keep, out) if keep else None
+    staging = _take_kept(keep, out, listing) if keep else None
     staging = staging or Staging(out.parent / f".{out.name}.new-{os.getpid()}")
     if keep:
         staging.out = out
@@ -233,18 +237,63 @@ def _manifests(keep: Path) -> tuple[Path, Path]:
     return keep.with_name(keep.name + ".json"), keep.with_name(keep.name + ".output.json")
 
 
-def _take_kept(keep: Path, out: Path) -> Staging | None:
+def _take_kept(keep: Path, out: Path, listing: "Listing | None" = None) -> Staging | None:
     """The kept tree, with its manifest, which is deleted now: a build killed while it
     writes leaves a tree without one, which the next build removes."""
     kept_manifest, _ = _manifests(keep)
     files = _read_manifest(kept_manifest, out, keep)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(kept_manifest)
-    listed = _listing(str(keep)) if files is not None else None
+    listed = None if files is None else listing.result() if listing is not None else _listing(str(keep))
     if files is None or listed is None:
         shutil.rmtree(keep, ignore_errors=True)
         return None
     return Staging(keep, files, listed=listed)
+
+
+@contextlib.contextmanager
+def kept_listing(keep: Path) -> Iterator["Listing"]:
+    """The listing of the kept tree in ``keep``, made by ``find`` in a process of its own
+    while the block runs (a build parses, resolves and plans meanwhile); stopped at its end."""
+    listing = Listing(keep)
+    try:
+        yield listing
+    finally:
+        listing.stop()
+
+
+class Listing:
+    """A kept tree's files and folders, as ``_listing`` gives them, listed by find(1) in a
+    process of its own (on Linux; elsewhere, or when find fails, walked when asked for)."""
+
+    def __init__(self, tree: Path) -> None:
+        self.tree, self.process = tree, None
+        self.output = tempfile.TemporaryFile()
+        if sys.platform.startswith("linux") and tree.is_dir() and not tree.is_symlink():
+            with contextlib.suppress(OSError):
+                self.process = subprocess.Popen(["find", ".", "-mindepth", "1", "-printf", "%y %P\\0"], cwd=tree,
+                                                stdout=self.output, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+
+    def result(self) -> tuple[list[str], list[str]] | None:
+        if self.process is None or self.process.wait() != 0:
+            return _listing(str(self.tree))
+        self.output.seek(0)
+        files: list[str] = []
+        folders: list[str] = []
+        for entry in self.output.read().split(b"\0"):
+            if not entry:
+                continue
+            kind, rel = entry[:1], os.fsdecode(entry[2:])
+            if kind not in (b"f", b"d"):
+                return None
+            (folders if kind == b"d" else files).append(rel)
+        return files, folders
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.output.close()
 
 
 def _listing(tree: str) -> tuple[list[str], list[str]] | None:
