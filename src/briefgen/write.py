@@ -115,14 +115,35 @@ def reuse_file(staging: Staging, rel: str) -> Record | None:
         target = os.path.join(staging.path, _relative_inside(rel))
         if _stat_record(target, held[0]) == held:
             return held
+    source = os.path.join(staging.out, _relative_inside(rel))
+    if _stat_record(source, last[0]) == last:
+        linked = _linked(source, os.path.join(staging.path, rel), last[0])
+        if linked is not None:
+            return linked
     try:
-        with open(os.path.join(staging.out, _relative_inside(rel)), "rb") as handle:
+        with open(source, "rb") as handle:
             data = handle.read()
     except OSError:
         return None
     if hashlib.blake2b(data, digest_size=16).hexdigest() != last[0]:
         return None
     return _write_file(staging, rel, data)
+
+
+def _linked(source: str, target: str, digest: str) -> Record | None:
+    """``target`` made a hard link to the output's file ``source``, unchanged since the last
+    build recorded it (its size, time and inode): the tree shares the files it would copy.
+    Safe because no file is ever written in place (``_put``). None when linking fails."""
+    try:
+        folder = os.path.dirname(target)
+        if not os.path.isdir(folder):
+            os.makedirs(folder, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)                 # a file of two builds ago, in a kept tree
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        return None
+    return _stat_record(target, digest)
 
 
 def confined(root: Path, rel: str) -> Path:
@@ -149,10 +170,17 @@ def _write_file(staging: Staging, rel: str, data: bytes) -> Record:
 
 
 def _put(target: str, data: bytes, digest: str) -> Record:
+    """Write a new file at ``target``: one there is removed first, never written in place
+    (it may be a hard link shared with the output, ``reuse_file``)."""
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         os.makedirs(folder, exist_ok=True)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
+    try:
+        fd = os.open(target, flags, 0o666)
+    except FileExistsError:
+        os.unlink(target)
+        fd = os.open(target, flags, 0o666)
     try:
         view = memoryview(data)
         while view:

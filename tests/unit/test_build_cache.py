@@ -216,3 +216,19 @@ def test_a_link_put_in_the_output_by_hand_is_never_written_through(corpus: Path,
     clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
     build(clean, jobs=1)
     assert tree(site / "site") == tree(clean / "site")
+
+
+def test_a_rebuild_shares_unchanged_files_with_the_output_and_never_writes_them_in_place(corpus: Path, tmp_path: Path):
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    build(site, jobs=1)
+    edit_body(site)
+    build(site, jobs=1)                # a fresh tree: unchanged pages are links to the last output's files
+    unchanged = site / "site" / "sources" / "index.html"
+    assert unchanged.stat().st_nlink == 2
+    second = tree(site / "site")
+    edit_registry(site)
+    build(site, jobs=2)                # writes into the first tree, whose files the second shares
+    assert tree(site / ".briefgen-cache" / "kept-site") == second
+    clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
+    build(clean, jobs=1)
+    assert tree(site / "site") == tree(clean / "site")
