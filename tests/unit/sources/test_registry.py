@@ -231,3 +231,15 @@ def test_kinds_used_in_the_wild_read_as_their_category():
     sources, diagnostics = parse_registry(text, "citations/s.yaml")
     assert diagnostics == []
     assert [s.kind for s in sources] == ["social", "social", "document", "backgrounder"]
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ("-\x850", 1, 4),                                                         # NEL: a line break to YAML
+    ("a:\n  url: https://example.org/x\n  title: T\u2028  kind: nope\n", 3, 20),   # LS
+    ("a:\r  url: https://example.org/x\r  kind: nope\r", 1, 41),             # lone carriage returns
+])
+def test_locations_count_lines_as_editors_do_where_yaml_counts_other_breaks(text, line, column):
+    _, diagnostics = parse_registry(text, "citations/r.yaml")
+    last = diagnostics[-1].location
+    assert (last.line, last.column) == (line, column)
+    assert all(1 <= d.location.line <= text.count("\n") + 1 for d in diagnostics)
