@@ -12,7 +12,7 @@ import yaml
 
 from briefgen.diagnostics import Diagnostic, Location, error
 from briefgen.model import InputFile
-from briefgen.safe_yaml import alias_bomb, loader_for
+from briefgen.safe_yaml import alias_bomb, editor_lines, loader_for
 
 CONFIG_FILE = "briefgen.yaml"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -48,7 +48,14 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
 
 
 def load_config(file: InputFile | None) -> tuple[Config, list[Diagnostic]]:
-    """Parse ``briefgen.yaml``; a missing file gives the defaults."""
+    """Parse ``briefgen.yaml``; a missing file gives the defaults. Diagnostics count lines as
+    editors do (safe_yaml.EditorLines)."""
+    config, diagnostics = _load_config(file)
+    where = editor_lines(file.text) if file is not None else None
+    return config, where.diagnostics(diagnostics) if where else diagnostics
+
+
+def _load_config(file: InputFile | None) -> tuple[Config, list[Diagnostic]]:
     if file is None or not file.text.strip():
         return Config(), []
     try:

@@ -10,8 +10,11 @@ in time proportional to the limit, never expanded.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import yaml
+
+from briefgen.diagnostics import Diagnostic, Location
 
 MAX_EXPANDED_NODES = 100_000
 
@@ -119,3 +122,36 @@ def nesting_bound(text: str) -> int:
     flow = text.count("[") + text.count("{")
     block = max((len(m) for m in _BLOCK_PREFIX.findall(text)), default=0)
     return flow + block
+
+
+# Line breaks to YAML that editors do not count: a lone carriage return, NEL, LS, PS.
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_YAML_BREAKS = re.compile("\r\n|\r|\n|[\x85\u2028\u2029]")
+
+
+def editor_lines(text: str) -> "EditorLines | None":
+    """The converter of YAML's locations in ``text`` to the editor's, or None when they are
+    the same (no line break but line feeds and CRLF)."""
+    return EditorLines(text) if _OTHER_BREAKS.search(text) else None
+
+
+class EditorLines:
+    """YAML's (line, column) of a text -> the editor's, which counts line feeds alone: YAML
+    also breaks lines at a lone carriage return, NEL, LS and PS."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in _YAML_BREAKS.finditer(text)]   # where YAML's lines start
+
+    def of(self, location: Location) -> Location:
+        if location.line < 1:
+            return location
+        if location.line > len(self.starts):            # past the last line break: the end
+            offset = len(self.text)
+        else:
+            offset = min(self.starts[location.line - 1] + location.column - 1, len(self.text))
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        return replace(location, line=self.text.count("\n", 0, offset) + 1, column=offset - line_start + 1)
+
+    def diagnostics(self, found: list[Diagnostic]) -> list[Diagnostic]:
+        return [replace(d, location=self.of(d.location)) for d in found]

@@ -15,8 +15,9 @@ hand, which a write could follow out of the tree) is removed, never written into
 
 The output's manifest also records each page's key (page_keys.py): a page whose key is
 the one it had is not rendered again, and ``reuse_file`` puts the output's bytes of it in
-the tree (already there when the kept tree holds the same bytes, else copied from the
-output and checked against the manifest's digest).
+the tree (already there when the kept tree holds the same bytes, else a hard link to the
+output's file, or a copy of it checked against the manifest's digest). No file is ever
+written in place, so trees sharing files never change each other.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class Staging:
     path: Path
     held: Mapping[str, Record] = field(default_factory=dict)
     written: dict[str, Record] = field(default_factory=dict)
-    listed: tuple[list[str], list[str]] = ([], [])     # a kept tree's files and folders when taken
+    listed: tuple[list[str], list[str]] = field(default_factory=lambda: ([], []))   # a kept tree's, when taken
     out: Path | None = None
     last: Mapping[str, Record] | None = None
     last_keys: Mapping[str, str] = field(default_factory=dict)
@@ -105,19 +106,19 @@ def write_files(staging: Staging, items: Iterable[tuple[str, bytes]]) -> dict[st
 
 def reuse_file(staging: Staging, rel: str) -> Record | None:
     """The last output's file ``rel``, put in the staged tree without being made again: kept
-    there when the kept tree holds the same bytes, else copied from the output once its
-    bytes are checked against the output's manifest. None when neither can be trusted."""
+    there when the kept tree holds the same bytes, else linked to the output's file when it
+    is as the manifest recorded it, else copied from it once its bytes are checked against
+    the manifest's digest. None when none of these can be trusted."""
     last = (staging.last or {}).get(rel)
     if last is None or staging.out is None:
         return None
+    target = os.path.join(staging.path, _relative_inside(rel))
     held = staging.held.get(rel)
-    if held is not None and held[0] == last[0]:
-        target = os.path.join(staging.path, _relative_inside(rel))
-        if _stat_record(target, held[0]) == held:
-            return held
+    if held is not None and held[0] == last[0] and _stat_record(target, held[0]) == held:
+        return held
     source = os.path.join(staging.out, _relative_inside(rel))
     if _stat_record(source, last[0]) == last:
-        linked = _linked(source, os.path.join(staging.path, rel), last[0])
+        linked = _linked(source, target, last[0])
         if linked is not None:
             return linked
     try:
@@ -135,9 +136,7 @@ def _linked(source: str, target: str, digest: str) -> Record | None:
     build recorded it (its size, time and inode): the tree shares the files it would copy.
     Safe because no file is ever written in place (``_put``). None when linking fails."""
     try:
-        folder = os.path.dirname(target)
-        if not os.path.isdir(folder):
-            os.makedirs(folder, exist_ok=True)
+        _make_folder(target)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(target)                 # a file of two builds ago, in a kept tree
         os.link(source, target, follow_symlinks=False)
@@ -172,9 +171,7 @@ def _write_file(staging: Staging, rel: str, data: bytes) -> Record:
 def _put(target: str, data: bytes, digest: str) -> Record:
     """Write a new file at ``target``: one there is removed first, never written in place
     (it may be a hard link shared with the output, ``reuse_file``)."""
-    folder = os.path.dirname(target)
-    if not os.path.isdir(folder):
-        os.makedirs(folder, exist_ok=True)
+    _make_folder(target)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
     try:
         fd = os.open(target, flags, 0o666)
@@ -189,6 +186,13 @@ def _put(target: str, data: bytes, digest: str) -> Record:
     finally:
         os.close(fd)
     return digest, info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def _make_folder(target: str) -> None:
+    """The folder of the file ``target``, made if missing."""
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        os.makedirs(folder, exist_ok=True)
 
 
 def _stat_record(target: str, digest: str) -> Record | None:

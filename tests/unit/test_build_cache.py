@@ -22,6 +22,13 @@ def tree(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def clean_tree(site: Path, copy: Path) -> dict[str, str]:
+    """The tree a build without any cache writes for the input of ``site`` (built in ``copy``)."""
+    clean = Path(shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".briefgen-cache", "site", ".site*")))
+    build(clean, jobs=1)
+    return tree(clean / "site")
+
+
 def files_stat(root: Path) -> dict[str, tuple[int, int]]:
     return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
             for p in root.rglob("*") if p.is_file()}
@@ -106,10 +113,7 @@ def test_cached_rebuilds_write_the_tree_of_a_build_without_cache(corpus: Path, t
         edit(site)
         report = build(site, jobs=2)
         assert not report.up_to_date
-        clean = Path(shutil.copytree(site, tmp_path / f"clean-{edit.__name__}",
-                                     ignore=shutil.ignore_patterns(".briefgen-cache", "site", ".site*")))
-        build(clean, jobs=1)
-        assert tree(site / "site") == tree(clean / "site"), edit.__name__
+        assert tree(site / "site") == clean_tree(site, tmp_path / f"clean-{edit.__name__}"), edit.__name__
     assert "Nothing here" in (site / "site" / "404.html").read_text(encoding="utf-8")
     assert (site / ".briefgen-cache" / "kept-site").is_dir()
 
@@ -140,9 +144,7 @@ def test_a_build_killed_while_writing_into_the_kept_tree_is_followed_by_a_whole_
     (kept / "index.html").write_bytes(b"half-written")
     edit_registry(site)
     build(site, jobs=1)
-    clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
-    build(clean, jobs=1)
-    assert tree(site / "site") == tree(clean / "site")
+    assert tree(site / "site") == clean_tree(site, tmp_path / "clean")
 
 
 def test_a_rebuild_whose_brief_pages_are_the_same_reuses_the_search_bundle(corpus: Path, tmp_path: Path, monkeypatch):
@@ -178,9 +180,7 @@ def test_a_rebuild_renders_again_only_the_pages_whose_key_changed(corpus: Path, 
     report = build(site, jobs=1)
     assert f"briefs/{briefs(site)[3].stem}/index.html" in rendered
     assert 0 < len(rendered) < report.pages / 4
-    clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
-    build(clean, jobs=1)
-    assert tree(site / "site") == tree(clean / "site")
+    assert tree(site / "site") == clean_tree(site, tmp_path / "clean")
 
 
 def test_a_page_changed_by_hand_in_the_output_is_made_again_not_copied(corpus: Path, tmp_path: Path):
@@ -194,9 +194,7 @@ def test_a_page_changed_by_hand_in_the_output_is_made_again_not_copied(corpus: P
     other.write_text(other.read_text(encoding="utf-8").replace("\n\n", "\n\nAnother sentence.\n\n", 1),
                      encoding="utf-8")
     build(site, jobs=2)
-    clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
-    build(clean, jobs=1)
-    assert tree(site / "site") == tree(clean / "site")
+    assert tree(site / "site") == clean_tree(site, tmp_path / "clean")
     assert b"An added sentence." in page.read_bytes()
 
 
@@ -213,9 +211,7 @@ def test_a_link_put_in_the_output_by_hand_is_never_written_through(corpus: Path,
     edit_registry(site)
     build(site, jobs=1)            # would write into the tree that holds the link
     assert list(outside.iterdir()) == []
-    clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
-    build(clean, jobs=1)
-    assert tree(site / "site") == tree(clean / "site")
+    assert tree(site / "site") == clean_tree(site, tmp_path / "clean")
 
 
 def test_a_rebuild_shares_unchanged_files_with_the_output_and_never_writes_them_in_place(corpus: Path, tmp_path: Path):
@@ -229,6 +225,4 @@ def test_a_rebuild_shares_unchanged_files_with_the_output_and_never_writes_them_
     edit_registry(site)
     build(site, jobs=2)                # writes into the first tree, whose files the second shares
     assert tree(site / ".briefgen-cache" / "kept-site") == second
-    clean = Path(shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".briefgen-cache", "site")))
-    build(clean, jobs=1)
-    assert tree(site / "site") == tree(clean / "site")
+    assert tree(site / "site") == clean_tree(site, tmp_path / "clean")

@@ -46,3 +46,9 @@ def test_python_tags_are_refused_not_executed():
 def test_top_level_must_be_a_mapping():
     _, diags = load("- a\n- b\n")
     assert diags[0].code == "config.not-mapping"
+
+
+def test_locations_count_lines_as_editors_do_where_yaml_counts_other_breaks():
+    text = "title: \"A\u2028b\"\nlanguage: en\nstrict: maybe\n"   # LS: a line break to YAML alone
+    _, diagnostics = load_config(InputFile("briefgen.yaml", text))
+    assert [(d.location.line, d.location.column) for d in diagnostics] == [(3, 1)]     # YAML says line 4

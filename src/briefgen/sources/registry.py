@@ -18,7 +18,7 @@ import pybtex.errors
 import yaml
 
 from briefgen.diagnostics import Diagnostic, Location, error, warning
-from briefgen.safe_yaml import alias_bomb, loader_for, unsafe_tags
+from briefgen.safe_yaml import alias_bomb, editor_lines, loader_for, unsafe_tags
 from briefgen.model import KIND_ALIASES, SOURCE_KINDS, Source
 from briefgen.sources.identity import clean_url
 from briefgen.sources.resolvers import MONTHS, identity_key, infer_source
@@ -35,35 +35,11 @@ def parse_registry(text: str, path: str) -> tuple[list[Source], list[Diagnostic]
     """Sources from one YAML registry file: a mapping of id -> entry. Locations count lines
     as editors do (by line feeds), also where YAML counts other line breaks."""
     sources, diagnostics = _parse_registry(text, path)
-    if not _OTHER_BREAKS.search(text):
+    where = editor_lines(text)
+    if where is None:
         return sources, diagnostics
-    where = _EditorLines(text)
     return ([replace(s, location=where.of(s.location)) if s.location else s for s in sources],
-            [replace(d, location=where.of(d.location)) for d in diagnostics])
-
-
-# Line breaks to YAML that editors do not count: a lone carriage return, NEL, LS, PS.
-_OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
-
-
-class _EditorLines:
-    """YAML's (line, column) of a text -> the editor's: YAML also breaks lines at a lone
-    carriage return, NEL, LS and PS."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        starts = [0] + [m.end() for m in re.finditer("\r\n|\r|\n|[\x85\u2028\u2029]", text)]
-        self.starts = starts                  # where each of YAML's lines starts
-
-    def of(self, location: Location) -> Location:
-        if location.line < 1:
-            return location
-        if location.line > len(self.starts):            # past the last line break: the end
-            offset = len(self.text)
-        else:
-            offset = min(self.starts[location.line - 1] + location.column - 1, len(self.text))
-        line_start = self.text.rfind("\n", 0, offset) + 1
-        return replace(location, line=self.text.count("\n", 0, offset) + 1, column=offset - line_start + 1)
+            where.diagnostics(diagnostics))
 
 
 def _parse_registry(text: str, path: str) -> tuple[list[Source], list[Diagnostic]]:
