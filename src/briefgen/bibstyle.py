@@ -14,16 +14,21 @@ built-in style with a warning; formatting never raises.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import inspect
 from dataclasses import dataclass
 from dataclasses import field as field_of
 from functools import lru_cache
+from pathlib import Path
 
+import pybtex
 import pybtex.plugin
 from pybtex.database import Entry, Person
 from pybtex.style.formatting import BaseStyle, toplevel
 from pybtex.style.template import FieldIsMissing, field, optional, sentence, tag
 
 from briefgen.diagnostics import Diagnostic, Location, error, warning
+from briefgen.memo import memoized
 from briefgen.model import Brief, Source
 from briefgen.workers import fork_map, worker_count
 
@@ -211,9 +216,37 @@ def label_diagnostics(style_name: str, labelled: dict[str, tuple[str, str]], sou
 
 def label_sources(style_name: str, sources: tuple[Source, ...] | list[Source],
                   jobs: int | None = None) -> dict[str, tuple[str, str]]:
-    """Source id -> (its HTML label, the field the style missed or "")."""
-    labels = labels_of(style_name, sources, worker_count(len(sources), jobs, PARALLEL_FROM_SOURCES))
-    return {source.id: label for source, label in zip(sources, labels)}
+    """Source id -> (its HTML label, the field the style missed or ""). The labels of
+    inferred sources are kept between builds (``inferred_label``, memo.py); those of
+    registry entries, with the registry's parse (parse_cache.py)."""
+    style = style_identity(style_name)
+    known = [inferred_label.known((style, s)) if s.inferred else None for s in sources]
+    missing = [s for s, label in zip(sources, known) if label is None]
+    made = labels_of(style_name, missing, worker_count(len(missing), jobs, PARALLEL_FROM_SOURCES))
+    for source, label in zip(missing, made):
+        if source.inferred:
+            inferred_label.keep((style, source), label)
+    fresh = iter(made)
+    return {s.id: label if label is not None else next(fresh) for s, label in zip(sources, known)}
+
+
+@memoized  # pure: by the style's identity and the source's fields (its location is not one)
+def inferred_label(argument: tuple[str, Source]) -> tuple[str, str]:
+    """(html, missing field) of an inferred source in a style (``style_identity``)."""
+    identity, source = argument
+    item = format_source(source, load_style(identity.rsplit(":", 2)[0]) or default_style())
+    return item.html, item.missing
+
+
+@lru_cache(maxsize=8)
+def style_identity(name: str) -> str:
+    """A citation style's name and the code that makes its labels (its module's text and
+    pybtex's version): labels kept between builds are only ever those of the same code."""
+    try:
+        code = Path(inspect.getsourcefile(_style_class(name))).read_bytes()
+    except Exception:  # noqa: BLE001 - no such style (the built-in one stands in), or no source file
+        code = b""
+    return f"{name}:{pybtex.__version__}:{hashlib.sha256(code).hexdigest()[:16]}"
 
 
 def labels_of(style_name: str, sources: tuple[Source, ...] | list[Source],

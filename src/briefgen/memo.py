@@ -1,7 +1,7 @@
 """Memos of pure functions, and their results kept between builds.
 
-``memoized`` wraps a pure one-argument function (``clean_url``, ``identity_key``) with a
-dict of its results. A build keeps the results it used in ``.briefgen-cache/memo.pickle``
+``memoized`` wraps a pure one-argument function (``clean_url``, ``identity_key``,
+``infer_source``'s inference, the label of an inferred source) with a dict of its results. A build keeps the results it used in ``.briefgen-cache/memo.pickle``
 (``load`` before parsing, ``save`` after a successful build): the next build gives the
 same arguments the same results without computing them again (on a 2,000-brief archive,
 about 3 s of resolve on every rebuild). The file is keyed by briefgen's own code: another briefgen
@@ -24,6 +24,7 @@ FILE = "memo.pickle"
 _ALL: dict[str, dict] = {}      # name -> results this process used, for every memo
 _KEPT: dict[str, dict] = {}     # name -> results the last build kept, not used yet
 _MISSING = object()
+_FRESH: set[str] = set()        # names of the memos that got a result the last build had not kept
 
 
 def memoized(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -40,11 +41,29 @@ def memoized(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
             value = kept.pop(argument, _MISSING)
             if value is _MISSING:
                 value = function(argument)
+                _FRESH.add(name)
             results[argument] = value
             return value
         except TypeError:                    # an unhashable argument: no memo
             return function(argument)
 
+    def known(argument):
+        """The result for ``argument`` if this process or the last build has it, else None
+        (for results made in bulk elsewhere: ``keep`` records them)."""
+        value = results.get(argument, _MISSING)
+        if value is _MISSING:
+            value = kept.pop(argument, _MISSING)
+            if value is _MISSING:
+                return None
+            results[argument] = value
+        return value
+
+    def keep(argument, value) -> None:
+        """Record ``function(argument)``, made elsewhere (a worker process)."""
+        results[argument] = value
+        _FRESH.add(name)
+
+    remembered.known, remembered.keep = known, keep
     return remembered
 
 
@@ -64,7 +83,11 @@ def load(folder: Path) -> int:
 
 def save(folder: Path) -> None:
     """Keep the results this process used for the next build: those of URLs the site no
-    longer cites are not kept again."""
+    longer cites are not kept again. When this build used every result the last one kept
+    and made none, the file already holds them: it is left as it is."""
+    if not _FRESH and not any(_KEPT.values()) and (folder / FILE).exists():
+        return
+    _FRESH.clear()
     with contextlib.suppress(OSError, pickle.PicklingError):
         folder.mkdir(parents=True, exist_ok=True)
         write_pickle(folder / FILE, (code_identity(), _ALL))

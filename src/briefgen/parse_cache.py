@@ -42,7 +42,7 @@ BriefParse = tuple["Brief | None", tuple[Diagnostic, ...]]
 class RegistryParse:
     sources: tuple[Source, ...]
     diagnostics: tuple[Diagnostic, ...]
-    style: str = ""                                  # the citation style of ``labels``
+    style: str = ""                                  # bibstyle.style_identity of ``labels``
     labels: tuple[tuple[str, str], ...] | None = None  # (html, missing field) per source
 
 

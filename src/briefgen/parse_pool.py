@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from briefgen.bibstyle import labels_of, remember_labels
+from briefgen.bibstyle import labels_of, remember_labels, style_identity
 from briefgen.diagnostics import Diagnostic
 from briefgen.markdown import parse_brief
 from briefgen.model import Brief, InputFile, Source
@@ -61,7 +61,7 @@ def parse_all(files: SiteFiles, style_name: str, jobs: int | None = None, cache:
     else:
         parsed, fresh = _in_two_processes(missing, registries, style_name)
     registry = registry or fresh
-    if registry.labels is not None and registry.style == style_name:
+    if registry.labels is not None and registry.style == style_identity(style_name):
         remember_labels(style_name, list(registry.sources), list(registry.labels))
     taken = iter(parsed)
     results = [result if result is not None else next(taken) for result in results]
@@ -100,7 +100,7 @@ def _registries_then_briefs(work: tuple[tuple[InputFile, ...], str]) -> tuple[Re
     registry = None
     if registries:
         sources, diagnostics = parse_registries(registries)
-        registry = RegistryParse(tuple(sources), tuple(diagnostics), style_name,
+        registry = RegistryParse(tuple(sources), tuple(diagnostics), style_identity(style_name),
                                  tuple(labels_of(style_name, sources)))
     return registry, _take_briefs()
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pybtex
 import pybtex.plugin
 
-from briefgen.bibstyle import (BriefgenStyle, DEFAULT_STYLE, format_source, label_diagnostics, label_sources,
-                               labels_of, load_style, remember_labels)
+import briefgen.bibstyle as bibstyle
+from briefgen.bibstyle import (BriefgenStyle, DEFAULT_STYLE, format_source, inferred_label, label_diagnostics,
+                               label_sources, labels_of, load_style, remember_labels, style_identity)
 from briefgen.diagnostics import Location
 from briefgen.model import Source
 
@@ -88,3 +90,25 @@ def test_labels_made_in_another_process_are_kept_for_the_sources_they_were_made_
     labelled = label_sources(DEFAULT_STYLE, (kept, changed), jobs=1)   # ids alike: the last one is kept
     assert label_sources(DEFAULT_STYLE, (kept,), jobs=1)["kept-1"] == ("<cite>made elsewhere</cite>", "")
     assert labelled["kept-1"][0] == "A, <cite>Kept, retitled</cite>."
+
+
+def test_an_inferred_sources_label_is_kept_by_the_styles_identity_and_not_made_again(monkeypatch):
+    inferred = Source("x-kept-label", "https://a.org/kept-label", "Kept label", "A", None, "other", inferred=True)
+    first = label_sources(DEFAULT_STYLE, (inferred, NEWS), jobs=1)
+    assert inferred_label.known((style_identity(DEFAULT_STYLE), inferred)) == first[inferred.id]
+    made = []
+    monkeypatch.setattr(bibstyle, "format_source", lambda source, style=None: made.append(source) or 1 / 0)
+    again = label_sources(DEFAULT_STYLE, (inferred,), jobs=1)
+    assert again == {inferred.id: first[inferred.id]} and made == []
+
+
+def test_a_styles_identity_names_its_code_and_pybtexs_version(monkeypatch):
+    name, version, code = style_identity("unsrt").rsplit(":", 2)
+    assert (name, version) == ("unsrt", pybtex.__version__) and len(code) == 16
+    assert style_identity("unsrt") != style_identity(DEFAULT_STYLE)
+    style_identity.cache_clear()
+    monkeypatch.setattr(pybtex, "__version__", "another")
+    try:
+        assert style_identity("unsrt") != f"unsrt:{version}:{code}"
+    finally:
+        style_identity.cache_clear()

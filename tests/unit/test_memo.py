@@ -11,7 +11,8 @@ from briefgen import memo
 from briefgen.build import build
 from briefgen.memo import memoized
 from briefgen.sources.identity import clean_url
-from briefgen.sources.resolvers import identity_key
+from briefgen.bibstyle import format_source, inferred_label, load_style
+from briefgen.sources.resolvers import _infer, _inferred, identity_key
 from tests.conftest import generated_corpus
 
 
@@ -45,6 +46,25 @@ def test_the_memos_of_a_build_are_kept_and_each_kept_result_is_the_functions_own
         assert value == clean_url.__wrapped__(argument)
     for argument, value in list(keys.items())[:2000]:
         assert value == identity_key.__wrapped__(argument)
+    inferred = results[f"{_inferred.__module__}.{_inferred.__qualname__}"]
+    labels = results[f"{inferred_label.__module__}.{inferred_label.__qualname__}"]
+    assert inferred and labels
+    for (url, rules), value in list(inferred.items())[:2000]:
+        assert value == _infer(url, rules)
+    for (style, source), (html, missing) in list(labels.items())[:2000]:
+        assert source.inferred
+        made = format_source(source, load_style(style.rsplit(":", 2)[0]))
+        assert (html, missing) == (made.html, made.missing)
+
+
+def test_known_gives_only_results_made_and_keep_records_one_made_elsewhere():
+    calls = []
+    remembered = memoized(lambda text: calls.append(text) or text.upper())
+    assert remembered.known("a") is None
+    remembered.keep("a", "made elsewhere")
+    assert remembered.known("a") == remembered("a") == "made elsewhere"
+    assert remembered("b") == "B" and remembered.known("b") == "B"
+    assert calls == ["b"]
 
 
 @pytest.fixture
@@ -97,3 +117,34 @@ def test_only_the_results_a_build_used_are_kept_again(tmp_path: Path, clean_urls
     urls = kept[f"{clean_url.__module__}.{clean_url.__qualname__}"]
     assert urls["https://cited.example/"] == "cited"
     assert "https://no-longer-cited.example/" not in urls
+
+
+@pytest.fixture
+def no_results():
+    """Every memo emptied for a test (as in a new process), and restored after it."""
+    before = [{name: dict(results) for name, results in found.items()} for found in (memo._ALL, memo._KEPT)]
+    for found in (memo._ALL, memo._KEPT):
+        for results in found.values():
+            results.clear()
+    yield
+    for found, was in zip((memo._ALL, memo._KEPT), before):
+        for name, results in found.items():
+            results.clear()
+            results.update(was[name])
+
+
+def test_a_build_that_made_no_new_result_leaves_the_kept_file_as_it_is(tmp_path: Path, no_results, clean_urls):
+    folder = tmp_path / "cache"
+    clean_url("https://first.example/a")
+    memo.save(folder)
+    kept = folder / memo.FILE
+    before = kept.stat().st_ino, kept.read_bytes()
+    clean_urls.clear()
+    memo.load(folder)
+    clean_url("https://first.example/a")              # taken from the kept results
+    memo.save(folder)
+    assert (kept.stat().st_ino, kept.read_bytes()) == before
+    clean_url("https://second.example/b")             # computed: the file is written again
+    memo.save(folder)
+    _, saved = pickle.loads(kept.read_bytes())
+    assert "https://second.example/b" in saved[f"{clean_url.__module__}.{clean_url.__qualname__}"]

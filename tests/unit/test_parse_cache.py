@@ -10,7 +10,7 @@ import pytest
 
 import briefgen.parse_pool as parse_pool
 from briefgen import parse_cache
-from briefgen.bibstyle import DEFAULT_STYLE
+from briefgen.bibstyle import DEFAULT_STYLE, style_identity
 from briefgen.read import read_site
 from tests.conftest import generated_corpus
 
@@ -85,7 +85,7 @@ def test_the_registry_labels_come_back_from_the_cache(site):
     parse(site, jobs=2)
     files, _ = read_site(site)
     cache = parse_cache.load(site / ".briefgen-cache", files)
-    assert cache.registry is not None and cache.registry.style == DEFAULT_STYLE
+    assert cache.registry is not None and cache.registry.style == style_identity(DEFAULT_STYLE)
     assert len(cache.registry.labels) == len(cache.registry.sources) > 50
 
 

@@ -183,6 +183,12 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
 # ----------------------------------------------------------------- inference
 def infer_source(url: str, rules: tuple[Rule, ...] = ()) -> Inferred:
     """A source for a URL with no registry entry; never raises."""
+    return _inferred((url, rules))
+
+
+@memoized  # pure: a site's inferred sources are the same from one build to the next (memo.py)
+def _inferred(argument: tuple[str, tuple[Rule, ...]]) -> Inferred:
+    url, rules = argument
     try:
         return _infer(url, rules)
     except Exception:  # noqa: BLE001 - a strange URL must still give a source
