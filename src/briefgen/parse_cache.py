@@ -3,9 +3,12 @@
 Each brief file's parse (its ``Brief`` and diagnostics) is kept under a key made of the
 file's path and text and of briefgen's own code (every module of the installed package
 and the Python version): a changed brief, or another briefgen, never meets an old entry.
-The registries are kept as one entry, keyed by all their paths and texts: their sources,
-diagnostics and, when the build made them, the labels of those sources in the citation
-style that entry names.
+The registries are kept as one entry (``registries``), with the key of all their paths and
+texts: their sources, diagnostics, the labels of those sources in the citation style that
+entry names, and the parse of each chunk of entries (sources/registry_chunks.py). When a
+registry changed, the last entry still gives the parse of every chunk whose text is the
+same and the label of every source that is the same: only what changed is parsed and
+labelled again.
 
 Reading (``load``) happens with the read stage, before anything is parsed; writing
 (``ParseCache.keep``) happens in a forked process while the build goes on (the entries of
@@ -26,14 +29,17 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen.diagnostics import Diagnostic
 from briefgen.model import Brief, InputFile, Source
 from briefgen.read import SiteFiles
 
+if TYPE_CHECKING:
+    from briefgen.sources.registry_chunks import ChunkParse
+
 FOLDER = "parsed"
-_REGISTRIES = "registries"
+_REGISTRIES = "registries"      # the entry's file name, and the kind of its key
 
 BriefParse = tuple["Brief | None", tuple[Diagnostic, ...]]
 
@@ -44,6 +50,7 @@ class RegistryParse:
     diagnostics: tuple[Diagnostic, ...]
     style: str = ""                                  # bibstyle.style_identity of ``labels``
     labels: tuple[tuple[str, str], ...] | None = None  # (html, missing field) per source
+    chunks: dict[str, ChunkParse] = field(default_factory=dict)   # chunk key -> its parse
 
 
 @dataclass
@@ -54,7 +61,8 @@ class ParseCache:
     keys: dict[str, str]                     # brief path -> its key, for every brief of the site
     registry_key: str
     briefs: dict[str, BriefParse] = field(default_factory=dict)   # key -> what parsing gave
-    registry: RegistryParse | None = None
+    registry: RegistryParse | None = None       # the registries' parse, when they did not change
+    last_registry: RegistryParse | None = None  # the last parse of registries that changed since
     _writer: Any = None
 
     def brief(self, file: InputFile) -> BriefParse | None:
@@ -64,10 +72,10 @@ class ParseCache:
         """Write the entries parsed this time (brief path -> its parse; the registries'
         parse or None when it came from the cache), and remove those of files gone, in a
         forked process."""
-        entries = {self.keys[path]: result for path, result in fresh.items()}
+        entries: dict[str, Any] = {self.keys[path]: result for path, result in fresh.items()}
         if registry is not None:
-            entries[self.registry_key] = registry
-        wanted = set(self.keys.values()) | {self.registry_key}
+            entries[_REGISTRIES] = (code_identity(), self.registry_key, registry)
+        wanted = set(self.keys.values()) | {_REGISTRIES}
         if not entries and _present(self.folder) <= wanted:
             return
         if not _can_fork():
@@ -93,8 +101,13 @@ def load(folder: Path, files: SiteFiles) -> ParseCache:
         found = read_pickle(folder / key)
         if isinstance(found, tuple) and len(found) == 2:
             cache.briefs[key] = found
-    found = read_pickle(folder / registry_key)
-    cache.registry = found if isinstance(found, RegistryParse) else None
+    found = read_pickle(folder / _REGISTRIES)
+    if isinstance(found, tuple) and len(found) == 3 and found[0] == code_identity() \
+            and isinstance(found[2], RegistryParse):
+        if found[1] == registry_key:
+            cache.registry = found[2]
+        else:
+            cache.last_registry = found[2]
     return cache
 
 

@@ -10,7 +10,10 @@ pickle as their fields), and the chunks are put back in file order: a parallel p
 gives exactly the briefs, sources and diagnostics of a serial one.
 
 A build hands it the parse cache (parse_cache.py): only the files it has no entry for are
-parsed, and what was parsed goes back to the cache to keep.
+parsed, and what was parsed goes back to the cache to keep. A registry that changed is
+parsed chunk by chunk (sources/registry_chunks.py): the chunks the last parse holds are
+taken from it, and the labels of the sources it holds are remembered, so that an edited
+entry costs about its own chunk; that takes no second process.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from briefgen.model import Brief, InputFile, Source
 from briefgen.parse_cache import BriefParse, ParseCache, RegistryParse
 from briefgen.read import SiteFiles
 from briefgen.sources.registry import parse_bibtex, parse_registry
+from briefgen.sources.registry_chunks import parse_registry_chunks
 from briefgen.workers import Turns, in_background, worker_count
 
 # Below this many characters of briefs and registries, parsing stays in one process.
@@ -34,8 +38,10 @@ ParseOne = Callable[[InputFile], tuple[Brief | None, list[Diagnostic]]]
 ParseSources = Callable[[InputFile], tuple[list[Source], list[Diagnostic]]]
 Parsed = dict[int, list[BriefParse]]   # chunk number -> what each of its briefs gave
 
-# What a forked process inherits: the briefs, their chunks, the turns to take them.
+# What a forked process inherits: the briefs, their chunks, the turns to take them; the
+# last parse of the registries.
 _sharing: tuple[tuple[InputFile, ...], list[tuple[int, int]], Turns] | None = None
+_last_registry: RegistryParse | None = None
 
 
 def parse_brief_file(file: InputFile) -> tuple[Brief | None, list[Diagnostic]]:
@@ -55,12 +61,15 @@ def parse_all(files: SiteFiles, style_name: str, jobs: int | None = None, cache:
     missing = tuple(f for f, result in zip(files.briefs, results) if result is None)
     registry = cache.registry if cache else None
     registries = () if registry is not None else files.registries
-    if worker_count(sum(len(f.text) for f in missing + registries), jobs, PARALLEL_FROM_CHARS) < 2:
+    last = _remember(cache.last_registry if cache else None, style_name)
+    # With the last parse, a changed registry is mostly taken from it: no second process.
+    chars = sum(len(f.text) for f in missing + (registries if last is None else ()))
+    if worker_count(chars, jobs, PARALLEL_FROM_CHARS) < 2:
         parsed = [_parse_one(f) for f in missing]
-        fresh = None if registry is not None else RegistryParse(*map(tuple, parse_registries(registries)))
+        fresh = _registry_parse(registries, style_name, last) if registries else None
     else:
-        parsed, fresh = _in_two_processes(missing, registries, style_name)
-    registry = registry or fresh
+        parsed, fresh = _in_two_processes(missing, registries, style_name, last)
+    registry = registry or fresh or RegistryParse((), ())
     if registry.labels is not None and registry.style == style_identity(style_name):
         remember_labels(style_name, list(registry.sources), list(registry.labels))
     taken = iter(parsed)
@@ -77,18 +86,44 @@ def _parse_one(file: InputFile) -> BriefParse:
     return brief, tuple(diagnostics)
 
 
+def _remember(last: RegistryParse | None, style_name: str) -> RegistryParse | None:
+    """The last parse of the registries, with its labels remembered (bibstyle.remember_labels)
+    when they are of this style: a source that did not change is not labelled again."""
+    if last is not None and last.labels is not None and last.style == style_identity(style_name):
+        remember_labels(style_name, list(last.sources), list(last.labels))
+    return last
+
+
+def _registry_parse(registries: tuple[InputFile, ...], style_name: str,
+                    last: RegistryParse | None) -> RegistryParse:
+    """The registries' sources, diagnostics, labels and chunks (the chunks of ``last`` whose
+    text is the same are not parsed again)."""
+    sources, diagnostics, chunks = [], [], {}
+    for file in registries:
+        if file.path.endswith(".bib"):
+            found, more = parse_bibtex(file.text, file.path)
+        else:
+            found, more, kept = parse_registry_chunks(file.text, file.path, last.chunks if last else None)
+            chunks.update(kept)
+        sources += found
+        diagnostics += more
+    return RegistryParse(tuple(sources), tuple(diagnostics), style_identity(style_name),
+                         tuple(labels_of(style_name, sources)), chunks)
+
+
 def _in_two_processes(briefs: tuple[InputFile, ...], registries: tuple[InputFile, ...], style_name: str,
-                      ) -> tuple[list[BriefParse], RegistryParse | None]:
+                      last: RegistryParse | None = None) -> tuple[list[BriefParse], RegistryParse | None]:
     """Each brief's parse, in order, and the registries' (None when there are none to parse)."""
-    global _sharing
+    global _sharing, _last_registry
     chunks = [(start, min(start + _CHUNK, len(briefs))) for start in range(0, len(briefs), _CHUNK)]
     _sharing = (briefs, chunks, Turns(len(chunks)))
+    _last_registry = last
     try:
         with in_background(_registries_then_briefs, (registries, style_name)) as background:
             parsed = _take_briefs()
             registry, theirs = background()
     finally:
-        _sharing = None
+        _sharing = _last_registry = None
     parsed.update(theirs)
     return [result for number in range(len(chunks)) for result in parsed[number]], registry
 
@@ -97,11 +132,7 @@ def _registries_then_briefs(work: tuple[tuple[InputFile, ...], str]) -> tuple[Re
     """(In the second process) the registries' sources, their diagnostics and labels, then
     the chunks of briefs this process took."""
     registries, style_name = work
-    registry = None
-    if registries:
-        sources, diagnostics = parse_registries(registries)
-        registry = RegistryParse(tuple(sources), tuple(diagnostics), style_identity(style_name),
-                                 tuple(labels_of(style_name, sources)))
+    registry = _registry_parse(registries, style_name, _last_registry) if registries else None
     return registry, _take_briefs()
 
 

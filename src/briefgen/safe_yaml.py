@@ -70,6 +70,11 @@ _MAY_TAG = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
 _BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.MULTILINE)
 
 
+def may_alias(text: str) -> bool:
+    """Whether an alias (``*name``) may stand somewhere in ``text``."""
+    return _MAY_ALIAS.search(text) is not None
+
+
 def unsafe_tags(node: yaml.Node | None, text: str | None = None) -> list[yaml.Node]:
     """Nodes with an explicit tag plain YAML does not know (``!!python/object``, ``!custom``).
     Given the ``text``, a text with no place where a tag could stand is not walked."""

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+import briefgen.bibstyle as bibstyle
 import briefgen.parse_pool as parse_pool
+import briefgen.sources.registry_chunks as registry_chunks
 from briefgen import parse_cache
 from briefgen.bibstyle import DEFAULT_STYLE, style_identity
 from briefgen.read import read_site
@@ -31,11 +33,18 @@ class Counting:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.briefs: list[str] = []
         self.registries: list[str] = []
-        real_brief, real_registry = parse_pool.parse_brief_file, parse_pool.parse_registries
+        self.chunks: list[int] = []          # the lines where the registry chunks composed start
+        self.labels: list[str] = []          # the sources labelled
+        real_brief, real_registry = parse_pool.parse_brief_file, parse_pool._registry_parse
+        real_chunk, real_format = registry_chunks._parse_chunk, bibstyle.format_source
         monkeypatch.setattr(parse_pool, "parse_brief_file",
                             lambda file: (self.briefs.append(file.path), real_brief(file))[1])
-        monkeypatch.setattr(parse_pool, "parse_registries",
-                            lambda files: (self.registries.extend(f.path for f in files), real_registry(files))[1])
+        monkeypatch.setattr(parse_pool, "_registry_parse", lambda files, *rest: (
+            self.registries.extend(f.path for f in files), real_registry(files, *rest))[1])
+        monkeypatch.setattr(registry_chunks, "_parse_chunk",
+                            lambda chunk, path: (self.chunks.append(chunk.line), real_chunk(chunk, path))[1])
+        monkeypatch.setattr(bibstyle, "format_source",
+                            lambda source, style=None: (self.labels.append(source.id), real_format(source, style))[1])
 
 
 def parse(root: Path, jobs: int = 1, use_cache: bool = True):
@@ -79,6 +88,29 @@ def test_an_edited_registry_is_parsed_again_and_its_labels_made_again(site, monk
     assert counting.registries == [f"citations/{registry.name}"] and counting.briefs == []
     assert cached == parse(site, use_cache=False)
     assert any(s.title.startswith("Edited ") for s in cached[1])
+
+
+def test_an_edited_registry_entry_costs_its_own_chunk_and_label(site, monkeypatch):
+    monkeypatch.setattr(registry_chunks, "MIN_ENTRIES", 4)
+    monkeypatch.setattr(registry_chunks, "SPREAD", 4)
+    monkeypatch.setattr(registry_chunks, "MAX_ENTRIES", 16)
+    registry = next((site / "citations").glob("*.yaml"))
+    lines = registry.read_text(encoding="utf-8").split("\n")
+    parse(site)
+    middle = next(i for i in range(len(lines) // 2, len(lines)) if lines[i].startswith("  title: "))
+    lines[middle] = lines[middle].replace("title: ", "title: Edited ", 1)
+    lines.insert(3, "# a comment moves every entry one line down")
+    registry.write_text("\n".join(lines), encoding="utf-8")
+    counting = Counting(monkeypatch)
+    cached = parse(site)
+    assert counting.registries == [f"citations/{registry.name}"]
+    edited = next(s for s in cached[1] if s.title.startswith("Edited "))
+    chunks = registry_chunks.split(registry.read_text(encoding="utf-8"))
+    assert len(chunks) > 5
+    assert len(counting.chunks) == 2 and counting.chunks[0] == 1    # the comment's chunk, and the edited one
+    assert counting.labels == [edited.id]
+    assert cached == parse(site, use_cache=False)
+    assert [s.location for s in cached[1]] == [s.location for s in parse(site, use_cache=False)[1]]
 
 
 def test_the_registry_labels_come_back_from_the_cache(site):

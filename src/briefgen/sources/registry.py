@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pybtex.database
 import pybtex.errors
@@ -43,28 +43,60 @@ def parse_registry(text: str, path: str) -> tuple[list[Source], list[Diagnostic]
 
 
 def _parse_registry(text: str, path: str) -> tuple[list[Source], list[Diagnostic]]:
+    root, problems = compose_registry(text, path)
+    if root is None:
+        return [], problems
+    return collect(registry_entries(root, path))
+
+
+def compose_registry(text: str, path: str) -> tuple[yaml.MappingNode | None, list[Diagnostic]]:
+    """The registry's mapping node, or None with what is wrong (nothing for an empty file)."""
     try:
         root = yaml.compose(text, Loader=loader_for(text))
     except yaml.YAMLError as exc:
-        return [], [_yaml_error(exc, path)]
+        return None, [_yaml_error(exc, path)]
     except RecursionError:
-        return [], [error("registry.yaml", Location(path), "invalid YAML: it is nested too deeply",
-                          "write each entry as a flat mapping of fields")]
+        return None, [error("registry.yaml", Location(path), "invalid YAML: it is nested too deeply",
+                            "write each entry as a flat mapping of fields")]
     refused = _refuse(root, path, text)
     if refused:
-        return [], refused
+        return None, refused
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == _NULL):
-        return [], []
+        return None, []
     if not isinstance(root, yaml.MappingNode):
-        return [], [error("registry.not-mapping", _loc(path, root),
-                          "a registry file must be a mapping of source ids to entries",
-                          "write 'my-source-id:' followed by indented 'url: ...', 'title: ...'")]
+        return None, [error("registry.not-mapping", _loc(path, root),
+                            "a registry file must be a mapping of source ids to entries",
+                            "write 'my-source-id:' followed by indented 'url: ...', 'title: ...'")]
+    return root, []
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One id of a registry file and what it gave, before ids are compared across entries."""
+
+    id: str
+    where: Location
+    bad_id: Diagnostic | None          # the id is not usable: nothing else is looked at
+    source: Source | None
+    problems: tuple[Diagnostic, ...]
+
+
+def registry_entries(root: yaml.MappingNode, path: str) -> list[Entry]:
+    return [_entry(key_node, value_node, path) for key_node, value_node in root.value]
+
+
+def collect(entries: list[Entry]) -> tuple[list[Source], list[Diagnostic]]:
+    """The sources and diagnostics of a file's entries, in order; an id given again is an error."""
     sources, diagnostics, seen = [], [], {}
-    for key_node, value_node in root.value:
-        source, problems = _parse_entry(key_node, value_node, path, seen)
-        diagnostics += problems
-        if source:
-            sources.append(source)
+    for entry in entries:
+        problem = entry.bad_id or _check_duplicate(entry.id, entry.where, seen)
+        if problem:
+            diagnostics.append(problem)
+            continue
+        seen[entry.id] = entry.where
+        diagnostics += entry.problems
+        if entry.source:
+            sources.append(entry.source)
     return sources, diagnostics
 
 
@@ -91,21 +123,19 @@ def _loc(path: str, node: yaml.Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _parse_entry(key_node: yaml.Node, value_node: yaml.Node, path: str,
-                 seen: dict[str, Location]) -> tuple[Source | None, list[Diagnostic]]:
+def _entry(key_node: yaml.Node, value_node: yaml.Node, path: str) -> Entry:
     where = _loc(path, key_node)
     source_id = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
-    problem = _check_id(source_id, where) or _check_duplicate(source_id, where, seen)
-    if problem:
-        return None, [problem]
-    seen[source_id] = where
+    bad_id = _check_id(source_id, where)
+    if bad_id:
+        return Entry(source_id, where, bad_id, None, ())
     if not isinstance(value_node, yaml.MappingNode):
-        return None, [error("registry.entry", _loc(path, value_node),
-                            f"entry '{source_id}' must be a mapping of fields",
-                            f"indent the fields under the id: {', '.join(FIELDS)}")]
+        return Entry(source_id, where, None, None, (error(
+            "registry.entry", _loc(path, value_node), f"entry '{source_id}' must be a mapping of fields",
+            f"indent the fields under the id: {', '.join(FIELDS)}"),))
     fields, diagnostics = _entry_fields(value_node, path, source_id)
     source = _build_yaml_source(source_id, fields, where, diagnostics)
-    return source, diagnostics
+    return Entry(source_id, where, None, source, tuple(diagnostics))
 
 
 def _check_id(source_id: str, where: Location) -> Diagnostic | None:
