@@ -198,13 +198,14 @@ def _render_and_write(out: Path, compiled: Compiled, files: SiteFiles, jobs: int
     last_search = search_cache.load(cache)
     with build_lock(out), staged_tree(out, keep=cache / stamp.KEPT_TREE, listing=listing) as staging:
         rendering = render_into(staging, compiled.site, compiled.pages, files.templates, files.assets, jobs, progress,
-                                keys)
+                                keys, last_search.digests() if last_search else None)
 
         def render_the_rest() -> None:
             rendering.finish()
             progress("finishing the search index", 0, 0)
 
-        search = indexed(rendering.searchable(), meanwhile=render_the_rest, last=last_search)
+        search = indexed(rendering.searchable(), meanwhile=render_the_rest, last=last_search,
+                         render=rendering.for_search)
         write_files(staging, sorted(search.bundle.items()))
     search_cache.save(cache, search)
     return len(files.assets) + len(compiled.pages) + len(search.bundle)

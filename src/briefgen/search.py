@@ -61,16 +61,29 @@ def search_files(pages: Iterable[tuple[str, bytes]], meanwhile: Callable[[], Non
     come in path order (a page that does not is refused); an error raised while producing
     the pages passes through unchanged. ``meanwhile`` runs once every page is sent, while
     Pagefind builds its files (a build renders its other pages then)."""
-    return indexed(pages, meanwhile).bundle
+    return indexed(((path, digest_of(html), html, None) for path, html in pages), meanwhile).bundle
+
+
+def digest_of(html: bytes) -> str:
+    """What a page rendered for the indexer is known by when it has no key (page_keys.py)."""
+    return hashlib.blake2b(html, digest_size=16).hexdigest()
+
+
+# A searchable page: its path, the digest of its HTML as rendered for the indexer, that
+# HTML or None when it was not rendered again (its key is one the last index recorded with
+# that digest: equal keys render equal HTML), and its page key (page_keys.py) or None.
+Searchable = tuple[str, str, "bytes | None", "str | None"]
 
 
 @dataclass(frozen=True)
 class Shard:
     """A part of the search index (search_shards.py): the path and digest of each of its
-    pages, in order, and Pagefind's files indexing them (names inside its folder)."""
+    pages, in order, Pagefind's files indexing them (names inside its folder), and the key
+    of each page (None for a page without one)."""
 
     pages: tuple[tuple[str, str], ...]
     files: dict[str, bytes]
+    keys: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,11 @@ class Indexed:
         """The path and digest of each page indexed, in order."""
         return tuple(page for shard in self.shards for page in shard.pages)
 
+    def digests(self) -> dict[tuple[str, str], str]:
+        """(path, page key) -> the digest of the page as rendered for the indexer."""
+        return {(path, key): digest for shard in self.shards
+                for (path, digest), key in zip(shard.pages, shard.keys) if key is not None}
+
     @property
     def bundle(self) -> dict[str, bytes]:
         """Every file of the bundle (paths under pagefind/), in path order."""
@@ -91,22 +109,28 @@ class Indexed:
         return {BUNDLE + name: data for name, data in sorted(files.items())}
 
 
-def indexed(pages: Iterable[tuple[str, bytes]], meanwhile: Callable[[], None] | None = None,
-            last: Indexed | None = None) -> Indexed:
+def indexed(pages: Iterable[Searchable], meanwhile: Callable[[], None] | None = None,
+            last: Indexed | None = None, render: Callable[[str], bytes] | None = None) -> Indexed:
     """``search_files``, shard by shard: a shard whose pages are those a shard of ``last``
     (the previous build's index) indexed, with the same digests, is that shard again;
-    Pagefind indexes the others. ``meanwhile`` runs once, while the last shard is indexed."""
+    Pagefind indexes the others, with the HTML of their pages that were not rendered again
+    made by ``render`` (path -> the page as rendered for the indexer). ``meanwhile`` runs
+    once, while the last shard is indexed."""
     known = {shard.pages: shard for shard in last.shards} if last is not None else {}
     shards = []
     for pages_of_shard, final in _with_last(search_shards.split(_in_order(
-            (path, html) for path, html in pages if is_searchable(path)))):
-        digests = tuple((path, hashlib.blake2b(html, digest_size=16).hexdigest()) for path, html in pages_of_shard)
+            page for page in pages if is_searchable(page[0])))):
+        digests = tuple((path, digest) for path, digest, _, _ in pages_of_shard)
+        keys = tuple(key for _, _, _, key in pages_of_shard)
         then = meanwhile if final else None
         shard = known.get(digests)
         if shard is None:
-            shard = Shard(digests, _index(pages_of_shard, then))
-        elif then is not None:
-            then()
+            html = [(path, page if page is not None else render(path)) for path, _, page, _ in pages_of_shard]
+            shard = Shard(digests, _index(html, then), keys)
+        else:
+            shard = Shard(digests, shard.files, keys) if shard.keys != keys else shard
+            if then is not None:
+                then()
         shards.append(shard)
     return Indexed(tuple(shards))
 
@@ -138,14 +162,14 @@ def is_searchable(path: str) -> bool:
     return len(parts) == 3 and parts[0] == "briefs" and parts[2] == "index.html"
 
 
-def _in_order(pages: Iterator[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+def _in_order(pages: Iterator[Searchable]) -> Iterator[Searchable]:
     """The pages, checked to come in path order: the index's bytes depend on their order."""
     last = None
-    for path, html in pages:
-        if last is not None and path <= last:
-            raise ValueError(f"search pages out of order: {path} after {last}")
-        last = path
-        yield path, html
+    for page in pages:
+        if last is not None and page[0] <= last:
+            raise ValueError(f"search pages out of order: {page[0]} after {last}")
+        last = page[0]
+        yield page
 
 
 def run_to_completion(pages: Iterable[tuple[str, bytes]], meanwhile: Callable[[], None] | None = None,

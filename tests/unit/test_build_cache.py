@@ -183,6 +183,36 @@ def test_a_rebuild_renders_again_only_the_pages_whose_key_changed(corpus: Path, 
     assert tree(site / "site") == clean_tree(site, tmp_path / "clean")
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_rebuild_renders_for_the_search_indexer_only_the_shards_that_changed(corpus: Path, tmp_path: Path,
+                                                                                 monkeypatch, jobs: int):
+    import briefgen.render_pool as render_pool
+    from briefgen import search_shards
+
+    monkeypatch.setattr(search_shards, "MIN_PAGES", 1)     # a shard a brief
+    monkeypatch.setattr(search_shards, "SPREAD", 1)
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    build(site, jobs=jobs)
+    searched: list[str] = []
+    real = render_pool.render_page
+
+    def counted(env, site_, page, for_search=False):
+        if for_search:
+            searched.append(page.path)
+        return real(env, site_, page, for_search)
+
+    monkeypatch.setattr(render_pool, "render_page", counted)
+    edit_body(site)
+    build(site, jobs=jobs)
+    if jobs == 1:    # (with workers, their renders are not seen here)
+        assert f"briefs/{briefs(site)[3].stem}/index.html" in searched and len(searched) < len(briefs(site)) / 2
+    assert tree(site / "site") == clean_tree(site, tmp_path / "clean")
+    searched.clear()
+    build(site, jobs=jobs, force=True)       # nothing changed: nothing is rendered for the indexer
+    assert searched == []
+    assert tree(site / "site") == clean_tree(site, tmp_path / "clean2")
+
+
 def test_a_page_changed_by_hand_in_the_output_is_made_again_not_copied(corpus: Path, tmp_path: Path):
     site = Path(shutil.copytree(corpus, tmp_path / "site"))
     build(site, jobs=1)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.diagnostics import BriefgenError
+from briefgen.search import digest_of as search_digest
 from briefgen.search import (IndexerError, answers, bundle_from, index_search, is_complete, is_searchable, requests,
                              search_files)
 from briefgen.search_bundle import _decode, _encode, stable_bundle
@@ -201,16 +202,21 @@ def _no_indexer(*_args, **_kwargs):
     raise AssertionError("Pagefind ran")
 
 
+def known(pages):
+    """Searchable pages as a build without page keys hands them over."""
+    return [(path, search_digest(html), html, None) for path, html in pages]
+
+
 def test_the_last_bundle_is_reused_when_every_page_is_the_same(monkeypatch):
     import briefgen.search as search
 
     pages = sorted(outputs().items())
-    first = search.indexed(pages)
+    first = search.indexed(known(pages))
     assert first.bundle == search_files(pages) and [p for p, _ in first.pages] == [
         "briefs/b0/index.html", "briefs/b1/index.html", "briefs/b2/index.html"]
     monkeypatch.setattr(search, "run_to_completion", _no_indexer)
     ran = []
-    again = search.indexed(iter(pages), meanwhile=lambda: ran.append(True), last=first)
+    again = search.indexed(iter(known(pages)), meanwhile=lambda: ran.append(True), last=first)
     assert again == first and ran == [True]
 
 
@@ -219,7 +225,7 @@ def test_any_page_that_differs_from_the_last_bundle_runs_pagefind_on_every_page(
     import briefgen.search as search
 
     pages = outputs()
-    first = search.indexed(sorted(pages.items()))
+    first = search.indexed(known(sorted(pages.items())))
     if change == "edit":
         pages["briefs/b1/index.html"] = pages["briefs/b1/index.html"].replace(b"new front", b"second front")
     elif change == "add":
@@ -229,16 +235,41 @@ def test_any_page_that_differs_from_the_last_bundle_runs_pagefind_on_every_page(
     else:
         pages["briefs/b9/index.html"] = pages.pop("briefs/b2/index.html")
     fresh = search_files(sorted(pages.items()))
-    again = search.indexed(sorted(pages.items()), last=first)
+    again = search.indexed(known(sorted(pages.items())), last=first)
     assert again.bundle == fresh != first.bundle
-    assert again == search.indexed(sorted(pages.items()))
+    assert again == search.indexed(known(sorted(pages.items())))
+
+
+def test_pages_not_rendered_again_are_rendered_only_when_their_shard_is_indexed_again(monkeypatch):
+    import briefgen.search as search
+
+    pages = {path: html for path, html in sorted(outputs().items()) if is_searchable(path)}
+    keyed = [(path, search_digest(html), html, f"key {n}") for n, (path, html) in enumerate(pages.items())]
+    first = search.indexed(keyed)
+    assert first.bundle == search_files(pages.items())
+    assert first.digests() == {(path, key): digest for path, digest, _, key in keyed}
+    asked = []
+
+    def render(path: str) -> bytes:
+        asked.append(path)
+        return pages[path]
+
+    edited = pages["briefs/b1/index.html"] = pages["briefs/b1/index.html"].replace(b"new front", b"second front")
+    unchanged = [(path, digest, None, key) for path, digest, _, key in keyed]   # as a rebuild hands them over
+    unchanged[1] = ("briefs/b1/index.html", search_digest(edited), edited, "key 1, edited")
+    again = search.indexed(unchanged, last=first, render=render)
+    assert again.bundle == search_files(pages.items()) != first.bundle
+    assert asked == ["briefs/b0/index.html", "briefs/b2/index.html"]   # the others of its shard
+    asked.clear()
+    monkeypatch.setattr(search, "run_to_completion", _no_indexer)
+    assert search.indexed(unchanged, last=again, render=render) == again and asked == []
 
 
 def test_the_search_cache_keeps_a_bundle_for_this_briefgen_and_pagefind_only(tmp_path, monkeypatch):
     from briefgen import search_cache
     from briefgen.search import indexed
 
-    done = indexed(sorted(outputs().items()))
+    done = indexed(known(sorted(outputs().items())))
     assert search_cache.load(tmp_path) is None
     search_cache.save(tmp_path, done)
     assert search_cache.load(tmp_path) == done

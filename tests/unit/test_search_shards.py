@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import briefgen.search as search
 from briefgen import search_shards
 from briefgen.search_shards import compose, split
-from tests.unit.test_search import outputs
+from tests.unit.test_search import known, outputs
 
 
 def paths(count: int, seed: int = 1) -> list[str]:
@@ -71,7 +71,7 @@ def small_shards(monkeypatch):
 
 def test_an_edit_runs_pagefind_for_its_shard_alone(small_shards, monkeypatch):
     pages = outputs()
-    first = search.indexed(sorted(pages.items()))
+    first = search.indexed(known(sorted(pages.items())))
     assert len(first.shards) == 3
     assert json.loads(first.bundle["pagefind/shards.json"]) == {"shards": ["shard-1/", "shard-2/"]}
     pages["briefs/b1/index.html"] = pages["briefs/b1/index.html"].replace(b"new front", b"second front")
@@ -83,16 +83,16 @@ def test_an_edit_runs_pagefind_for_its_shard_alone(small_shards, monkeypatch):
         return real(given, meanwhile)
 
     monkeypatch.setattr(search, "run_to_completion", counted)
-    again = search.indexed(sorted(pages.items()), last=first)
+    again = search.indexed(known(sorted(pages.items())), last=first)
     assert ran == [["briefs/b1/index.html"]]
     assert again.shards[0] is first.shards[0] and again.shards[2] is first.shards[2]
     monkeypatch.setattr(search, "run_to_completion", real)
-    assert again == search.indexed(sorted(pages.items()))
+    assert again == search.indexed(known(sorted(pages.items())))
 
 
 def test_meanwhile_runs_once_whether_the_last_shard_is_indexed_or_reused(small_shards):
     pages = sorted(outputs().items())
     ran = []
-    first = search.indexed(pages, meanwhile=lambda: ran.append("fresh"))
-    search.indexed(pages, meanwhile=lambda: ran.append("reused"), last=first)
+    first = search.indexed(known(pages), meanwhile=lambda: ran.append("fresh"))
+    search.indexed(known(pages), meanwhile=lambda: ran.append("reused"), last=first)
     assert ran == ["fresh", "reused"]
