@@ -66,13 +66,14 @@ MAX_NESTING_CHARS = 1000
 # An alias (``*name``) or a tag (``!name``) starts a node: it follows the start of a line,
 # white space or a flow indicator. Anywhere else the character is part of a scalar.
 _MAY_ALIAS = re.compile(r"(?:^|[\s\[{,])\*", re.MULTILINE)
+_MAY_ANCHOR = re.compile(r"(?:^|[\s\[{,])[*&]", re.MULTILINE)
 _MAY_TAG = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
 _BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.MULTILINE)
 
 
-def may_alias(text: str) -> bool:
-    """Whether an alias (``*name``) may stand somewhere in ``text``."""
-    return _MAY_ALIAS.search(text) is not None
+def may_anchor(text: str) -> bool:
+    """Whether an anchor (``&name``) or an alias (``*name``) may stand somewhere in ``text``."""
+    return _MAY_ANCHOR.search(text) is not None
 
 
 def unsafe_tags(node: yaml.Node | None, text: str | None = None) -> list[yaml.Node]:

@@ -159,3 +159,32 @@ def test_registry_parser_never_raises():
 
     check()
     assert count["examples"] >= REGISTRY_EXAMPLES
+
+
+# Registries of entries whose ids start lines, with random pieces inside them.
+REGISTRY_ENTRIES = st.lists(
+    st.tuples(st.sampled_from(["k1", "k2", "k3", "a.b", "../x", "k1 "]), st.lists(REGISTRY_PIECES, max_size=8)),
+    max_size=12,
+).map(lambda entries: "".join(f"{key}:\n  {''.join(body)}\n" for key, body in entries))
+
+
+@pytest.mark.slow
+def test_a_registry_parsed_in_chunks_is_parsed_as_a_whole():
+    from briefgen.sources.registry_chunks import parse_registry_chunks
+    from tests.unit.sources.test_registry_chunks import small_chunks
+
+    count = Counter()
+
+    @runs(REGISTRY_EXAMPLES)
+    @given(REGISTRY_ENTRIES, REGISTRY_ENTRIES)
+    def check(text: str, more: str) -> None:
+        with small_chunks(1, 1, 2):
+            for edited, kept in ((text, None), (text + more, parse_registry_chunks(text, "citations/r.yaml")[2])):
+                sources, diagnostics, chunks = parse_registry_chunks(edited, "citations/r.yaml", kept)
+                whole = parse_registry(edited, "citations/r.yaml")
+                assert (sources, diagnostics) == whole
+                assert [s.location for s in sources] == [s.location for s in whole[0]]
+                count["chunked"] += len(chunks) > 1
+
+    check()
+    assert count["chunked"] > 0

@@ -10,8 +10,9 @@ other. Each chunk is composed on its own; a chunk whose text the last build pars
 not parsed again (moved to its new line when lines were added or removed above it).
 
 Only a plain file takes this way: every line that does not start with a space is blank,
-a comment or an entry's id, no alias may appear (an alias bomb is judged on the whole
-file), and editors and YAML count its lines alike. Any other file, or a chunk YAML finds
+a comment or an entry's id, no anchor or alias may appear (they may reach across entries,
+an anchor given twice is an error, and an alias bomb is judged on the whole file), and
+editors and YAML count its lines alike. Any other file, or a chunk YAML finds
 wrong, is parsed whole (registry.parse_registry): diagnostics are then exactly those of
 a whole parse, and so are the sources and diagnostics of a chunked one
 (tests/unit/sources/test_registry_chunks.py).
@@ -26,7 +27,7 @@ from typing import Mapping
 
 from briefgen.diagnostics import Diagnostic, Location
 from briefgen.model import Source
-from briefgen.safe_yaml import editor_lines, may_alias
+from briefgen.safe_yaml import editor_lines, may_anchor
 from briefgen.sources.registry import (Entry, collect, compose_registry, parse_registry,
                                        registry_entries)
 
@@ -87,7 +88,7 @@ def parse_registry_chunks(text: str, path: str, kept: Kept | None = None,
 
 def split(text: str) -> list[Chunk] | None:
     """The file's chunks, or None when it is not plain (see above)."""
-    if editor_lines(text) is not None or may_alias(text):
+    if editor_lines(text) is not None or may_anchor(text):
         return None
     lines = text.split("\n")
     chunks, start, entries = [], 0, 0

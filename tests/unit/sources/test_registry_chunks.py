@@ -65,8 +65,8 @@ def test_a_chunk_kept_from_the_last_parse_is_moved_to_its_new_lines():
 
 
 def test_files_that_are_not_plain_are_parsed_whole():
-    for text in ("---\n" + entry(1), entry(1) + "b: &a\n  url: x\nc: *a\n", '"quoted":\n  url: https://a.org\n',
-                 entry(1).replace("\n", "\r", 1), entry(1) + "\tx: 1\n"):
+    for text in ("---\n" + entry(1), entry(1) + "b: &a\n  url: x\nc: *a\n", entry(1) + "c:\n  url: &u x\n",
+                 '"quoted":\n  url: https://a.org\n', entry(1).replace("\n", "\r", 1), entry(1) + "\tx: 1\n"):
         assert split(text) is None
         found, kept = chunked(text)
         assert found == whole(text) and kept == {}
@@ -94,6 +94,7 @@ HOSTILE = st.sampled_from([
     "{id}:\n  url: [https://example.org/k/{n},\nnext: x]\n",                            # flow at column 0
     "{id}:\n  url: \"https://example.org/l/{n}\nnext: x\"\n",                          # quoted, column 0
     "{id}:\n  url: https://example.org/m/{n}\n---\n",                                  # a second document
+    "{id}:\n  url: &a https://example.org/n/{n}\n",                                     # an anchor
 ])
 ANY = st.one_of(ENTRIES, HOSTILE)
 
