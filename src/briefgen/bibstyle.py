@@ -222,7 +222,7 @@ def label_sources(style_name: str, sources: tuple[Source, ...] | list[Source],
     style = style_identity(style_name)
     known = [inferred_label.known((style, s)) if s.inferred else None for s in sources]
     missing = [s for s, label in zip(sources, known) if label is None]
-    made = labels_of(style_name, missing, worker_count(len(missing), jobs, PARALLEL_FROM_SOURCES))
+    made = labels_of(style_name, missing, jobs)
     for source, label in zip(missing, made):
         if source.inferred:
             inferred_label.keep((style, source), label)
@@ -250,17 +250,25 @@ def style_identity(name: str) -> str:
 
 
 def labels_of(style_name: str, sources: tuple[Source, ...] | list[Source],
-              workers: int = 1) -> list[tuple[str, str]]:
-    """(html, missing field) of each of ``sources``, in order, made by ``workers`` processes
-    (a build's registry process makes those of the registry's sources, in one, while the
+              jobs: int | None = 1) -> list[tuple[str, str]]:
+    """(html, missing field) of each of ``sources``, in order. A label made before
+    (remembered from the registry's parse, or made earlier in this process) is taken; the
+    others are made by ``jobs`` processes (None: one per core when there are many; a
+    build's registry process makes those of the registry's sources in one, while the
     briefs are parsed)."""
     global _labelling
-    _labelling = (style_name, load_style(style_name) or default_style(), tuple(sources))
+    known = [_made.get((style_name, source)) for source in sources]
+    missing = tuple(source for source, label in zip(sources, known) if label is None)
+    if not missing:
+        return known
+    _labelling = (style_name, load_style(style_name) or default_style(), missing)
     try:
-        spans = [(start, min(start + _LABEL_CHUNK, len(sources))) for start in range(0, len(sources), _LABEL_CHUNK)]
-        return [item for part in fork_map(_label_span, spans, workers) for item in part]
+        spans = [(start, min(start + _LABEL_CHUNK, len(missing))) for start in range(0, len(missing), _LABEL_CHUNK)]
+        workers = worker_count(len(missing), jobs, PARALLEL_FROM_SOURCES)
+        made = iter([item for part in fork_map(_label_span, spans, workers) for item in part])
     finally:
         _labelling = None
+    return [label if label is not None else next(made) for label in known]
 
 
 def remember_labels(style_name: str, sources: list[Source], labels: list[tuple[str, str]]) -> None:

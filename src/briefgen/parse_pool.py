@@ -66,7 +66,7 @@ def parse_all(files: SiteFiles, style_name: str, jobs: int | None = None, cache:
     chars = sum(len(f.text) for f in missing + (registries if last is None else ()))
     if worker_count(chars, jobs, PARALLEL_FROM_CHARS) < 2:
         parsed = [_parse_one(f) for f in missing]
-        fresh = _registry_parse(registries, style_name, last) if registries else None
+        fresh = _registry_parse(registries, style_name, last, jobs) if registries else None
     else:
         parsed, fresh = _in_two_processes(missing, registries, style_name, last)
     registry = registry or fresh or RegistryParse((), ())
@@ -95,9 +95,10 @@ def _remember(last: RegistryParse | None, style_name: str) -> RegistryParse | No
 
 
 def _registry_parse(registries: tuple[InputFile, ...], style_name: str,
-                    last: RegistryParse | None) -> RegistryParse:
+                    last: RegistryParse | None, jobs: int | None = 1) -> RegistryParse:
     """The registries' sources, diagnostics, labels and chunks (the chunks of ``last`` whose
-    text is the same are not parsed again)."""
+    text is the same are not parsed again; the labels it holds are remembered). ``jobs``:
+    processes making labels (one in the registry process, which cannot fork)."""
     sources, diagnostics, chunks = [], [], {}
     for file in registries:
         if file.path.endswith(".bib"):
@@ -108,7 +109,7 @@ def _registry_parse(registries: tuple[InputFile, ...], style_name: str,
         sources += found
         diagnostics += more
     return RegistryParse(tuple(sources), tuple(diagnostics), style_identity(style_name),
-                         tuple(labels_of(style_name, sources)), chunks)
+                         tuple(labels_of(style_name, sources, jobs)), chunks)
 
 
 def _in_two_processes(briefs: tuple[InputFile, ...], registries: tuple[InputFile, ...], style_name: str,

@@ -112,3 +112,15 @@ def test_a_styles_identity_names_its_code_and_pybtexs_version(monkeypatch):
         assert style_identity("unsrt") != f"unsrt:{version}:{code}"
     finally:
         style_identity.cache_clear()
+
+
+def test_labels_of_makes_only_the_labels_not_made_before(monkeypatch):
+    kept = Source("kept-2", "https://a.org/kept-2", "Kept two", "A", None, "other")
+    fresh = Source("fresh-2", "https://a.org/fresh-2", "Fresh two", "A", None, "other")
+    remember_labels(DEFAULT_STYLE, [kept], [("<cite>made elsewhere</cite>", "")])
+    made = []
+    real = bibstyle.format_source
+    monkeypatch.setattr(bibstyle, "format_source", lambda source, style=None: made.append(source.id) or real(source, style))
+    labels = labels_of(DEFAULT_STYLE, [kept, fresh, kept])
+    assert labels[0] == labels[2] == ("<cite>made elsewhere</cite>", "")
+    assert labels[1] == (real(fresh).html, "") and made == ["fresh-2"]
