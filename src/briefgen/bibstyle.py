@@ -234,7 +234,11 @@ def label_sources(style_name: str, sources: tuple[Source, ...] | list[Source],
 def inferred_label(argument: tuple[str, Source]) -> tuple[str, str]:
     """(html, missing field) of an inferred source in a style (``style_identity``)."""
     identity, source = argument
-    item = format_source(source, load_style(identity.rsplit(":", 2)[0]) or default_style())
+    return _label(source, load_style(identity.rsplit(":", 2)[0]) or default_style())
+
+
+def _label(source: Source, style: BaseStyle) -> tuple[str, str]:
+    item = format_source(source, style)
     return item.html, item.missing
 
 
@@ -292,8 +296,7 @@ def _label_span(span: tuple[int, int]) -> list[tuple[str, str]]:
     for source in sources[span[0]:span[1]]:
         label = _made.get((style_name, source))
         if label is None:
-            item = format_source(source, style)
-            label = _made[(style_name, source)] = (item.html, item.missing)
+            label = _made[(style_name, source)] = _label(source, style)
         labels.append(label)
     if len(_made) > _MADE_LIMIT:
         _made.clear()

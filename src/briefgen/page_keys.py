@@ -4,9 +4,9 @@ key changed since the last build (write.py takes the others' bytes from the last
 A key digests everything the page's template can read: briefgen's code, every template's
 text, the site's own fields (title, base URL, language, build date) and the feed's
 ``updated``, the page's path and template, and its context. The context is digested
-through what it is made of rather than walked object by object: a brief through its parse key (parse_cache.py: briefgen's code,
-its path and text, which make every field of it, notes and references included); a source
-through its fields; a brief's page through the sources each of its notes resolved to and
+through what it is made of rather than walked object by object: a brief through its parse
+key (parse_cache.py: briefgen's code, its path and text, which make every field of it,
+notes and references included); a source through its fields; a brief's page through the sources each of its notes resolved to and
 what its page shows of each (count, label, publisher, the brief it is, the brief citing it
 first); a source's page through the briefs and notes citing it.
 

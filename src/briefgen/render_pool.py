@@ -54,8 +54,7 @@ def render_into(staging: Staging, site: Site, pages: tuple[Page, ...], templates
     leave those that did not change since the last build unrendered and to record.
     ``search_digests``: the last search index's (path, key) -> digest (search.Indexed)."""
     write_files(staging, assets)
-    return Rendering(staging, site, pages, make_environment(templates), jobs, progress, keys,
-                     search_digests or {})
+    return Rendering(staging, site, pages, make_environment(templates), jobs, progress, keys, search_digests)
 
 
 class Rendering:
@@ -75,9 +74,9 @@ class Rendering:
         self._results = self._run(worker_count(len(pages), jobs, PARALLEL_FROM_PAGES))
 
     def searchable(self) -> Iterator[Searchable]:
-        """The searchable pages, in path order: each known by its key, or by the digest of
-        its HTML as rendered for the search indexer, with that HTML when it was rendered
-        again. The first chunk is awaited even when none is searchable: the workers are
+        """The searchable pages, in path order (``search.Searchable``: the digest of each as
+        rendered for the search indexer, that HTML unless its digest was known by its key,
+        and its key). The first chunk is awaited even when none is searchable: the workers are
         forked then, before the search stage starts threads of its own."""
         for n, found in enumerate(self._results, 1):
             yield from found
@@ -133,8 +132,7 @@ def _render_chunk(indices: tuple[int, ...]) -> Done:
         page = pages[i]
         key = page_keys.of(page) if page_keys is not None else None
         record = reuse_file(staging, page.path) if key and staging.last_keys.get(page.path) == key else None
-        rendered = record is None
-        if rendered:
+        if record is None:
             record = write_files(staging, [(page.path, render_page(env, site, page))])[page.path]
         records[page.path] = record
         if key:

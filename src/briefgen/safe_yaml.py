@@ -65,9 +65,10 @@ MAX_NESTING_CHARS = 1000
 # What may open a block collection at the start of a line: indentation and indicators.
 # An alias (``*name``) or a tag (``!name``) starts a node: it follows the start of a line,
 # white space or a flow indicator. Anywhere else the character is part of a scalar.
-_MAY_ALIAS = re.compile(r"(?:^|[\s\[{,])\*", re.MULTILINE)
-_MAY_ANCHOR = re.compile(r"(?:^|[\s\[{,])[*&]", re.MULTILINE)
-_MAY_TAG = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
+_NODE_START = r"(?:^|[\s\[{,])"
+_MAY_ALIAS = re.compile(_NODE_START + r"\*", re.MULTILINE)
+_MAY_ANCHOR = re.compile(_NODE_START + r"[*&]", re.MULTILINE)    # an anchor (&name) too
+_MAY_TAG = re.compile(_NODE_START + "!", re.MULTILINE)
 _BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.MULTILINE)
 
 

@@ -135,7 +135,7 @@ def indexed(pages: Iterable[Searchable], meanwhile: Callable[[], None] | None = 
     return Indexed(tuple(shards))
 
 
-def _with_last(shards: Iterator[list[tuple[str, bytes]]]) -> Iterator[tuple[list[tuple[str, bytes]], bool]]:
+def _with_last(shards: Iterator[list[Searchable]]) -> Iterator[tuple[list[Searchable], bool]]:
     """Each shard, and whether it is the last; one empty shard when there are none (the
     bundle still holds Pagefind's code for the search page)."""
     current = next(shards, [])
