@@ -26,7 +26,7 @@ from jinja2 import nodes
 
 from briefgen.exports import ExportText
 from briefgen.model import Brief, InputFile, Page, Site, Source
-from briefgen.plan import BriefView, PublisherView, SourceRow, SourceView
+from briefgen.plan import BriefView, Pager, PublisherView, SourceFilters, SourceRow, SourceView
 from briefgen.render import feed_updated
 
 # What a template may read of ``site`` and still have its pages keyed.
@@ -94,14 +94,17 @@ class PageKeys:
             return self.brief_view(view)
         if isinstance(view, SourceView):
             return self.source_view(view)
+        pager = _pager(context.get("pager"))
         if isinstance(view, PublisherView):
-            return view.slug, view.name, self.rows(view.sources)
+            return view.slug, view.name, self.rows(view.sources), pager
         text = context.get("text")
         if isinstance(text, ExportText):
             return self.export(text)
-        rows = context.get("sources")
-        if len(context) == 2 and "brief_count" in context and isinstance(rows, tuple):
-            return context["brief_count"], self.rows(rows)
+        rows, filters = context.get("sources"), context.get("filters")
+        if isinstance(rows, tuple) and context.keys() == {"sources"}:      # the index's JSON
+            return self.rows(rows)
+        if isinstance(rows, tuple) and isinstance(filters, SourceFilters) and context.keys() == _INDEX_CONTEXT:
+            return context["brief_count"], self.rows(rows), pager, filters.publishers, filters.kinds
         return None
 
     def brief(self, brief: Brief | None) -> str | None:
@@ -152,6 +155,13 @@ class PageKeys:
         if sources is None:
             sources = self._lists[id(text.sources)] = (text.sources, tuple(map(self.source, text.sources)))
         return text.name, self.brief(text.brief), sources[1], text.site_title, text.url
+
+
+_INDEX_CONTEXT = {"sources", "brief_count", "pager", "filters"}
+
+
+def _pager(pager: Pager | None) -> tuple | None:
+    return None if pager is None else (pager.base, pager.number, pager.count, pager.first, pager.last, pager.total)
 
 
 def _digest(value: object) -> str:

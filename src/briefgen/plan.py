@@ -143,6 +143,48 @@ class PublisherView:
     sources: tuple[SourceRow, ...]
 
 
+# Sources on one page of the sources index, or of a publisher's page: a long list goes on
+# pages of this many rows, at <list>/page/2/ and on (an id is one path segment, so no
+# source's page can be one of them).
+ROWS_PER_PAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Page ``number`` of ``count`` of a list whose first page is at ``base`` (a folder such as
+    "sources/"): it shows rows ``first`` to ``last`` (counted from 1) of ``total``."""
+
+    base: str
+    number: int
+    count: int
+    first: int
+    last: int
+    total: int
+
+    def href(self, number: int) -> str:
+        """The folder of page ``number``, from the site's root."""
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    def path(self, number: int) -> str:
+        return self.href(number) + "index.html"
+
+
+def paged(base: str, rows: tuple) -> list[tuple[Pager, tuple]]:
+    """``rows`` cut into pages of ROWS_PER_PAGE (one page, maybe empty, for a short list)."""
+    total = len(rows)
+    starts = range(0, total, ROWS_PER_PAGE) if total else range(1)
+    return [(Pager(base, n, len(starts), start + 1, min(start + ROWS_PER_PAGE, total), total),
+             rows[start:start + ROWS_PER_PAGE]) for n, start in enumerate(starts, 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFilters:
+    """What the sources index's filters offer: every publisher (slug, name), by name; every kind."""
+
+    publishers: tuple[tuple[str, str], ...]
+    kinds: tuple[str, ...]
+
+
 def plan_site(site: Site, labels: dict[str, str] | None = None) -> tuple[Page, ...]:
     """``labels``: source id -> the source formatted by the citation style (HTML)."""
     return assemble(site, Views(site, labels or {}))
@@ -153,10 +195,11 @@ def assemble(site: Site, views: "Views") -> tuple[Page, ...]:
     pages = [views.index_page()]
     pages += [views.brief_page(b) for b in site.briefs]
     pages += [page for b in site.briefs for page in views.export_pages(b)]
-    pages.append(views.sources_index())
+    pages += views.sources_index()
+    pages.append(views.sources_data())
     pages += [views.source_page(s.id) for s in site.sources]
     pages.append(views.publishers_index())
-    pages += [views.publisher_page(p) for p in views.publishers()]
+    pages += [page for p in views.publishers() for page in views.publisher_pages(p)]
     pages.append(Page("search/index.html", "search.html"))
     pages.append(Page("404.html", "404.html"))
     if site.base_url:
@@ -232,9 +275,19 @@ class Views:
                 for name, text in export_files(self.site, brief, self.by_id).items()]
         return self._exports[brief.slug]
 
-    def sources_index(self) -> Page:
-        return Page("sources/index.html", "sources.html",
-                    (("sources", self.rows()), ("brief_count", len(self.site.briefs))))
+    def sources_index(self) -> list[Page]:
+        """The sources index, a page per ROWS_PER_PAGE sources."""
+        filters, count = self.filters(), len(self.site.briefs)
+        return [Page(pager.path(pager.number), "sources.html",
+                     (("sources", rows), ("brief_count", count), ("pager", pager), ("filters", filters)))
+                for pager, rows in paged("sources/", self.rows())]
+
+    def sources_data(self) -> Page:
+        """Every row of the sources index as JSON: what its filters search when it has several pages."""
+        return Page("sources/index.json", "sources.json", (("sources", self.rows()),))
+
+    def filters(self) -> SourceFilters:
+        return source_filters(self.rows())
 
     def source_page(self, source_id: str) -> Page:
         return Page(f"sources/{source_id}/index.html", "source.html", (("view", self.source(source_id)),))
@@ -242,8 +295,10 @@ class Views:
     def publishers_index(self) -> Page:
         return Page("publishers/index.html", "publishers.html", (("publishers", self.publishers()),))
 
-    def publisher_page(self, view: PublisherView) -> Page:
-        return Page(f"publishers/{view.slug}/index.html", "publisher.html", (("view", view),))
+    def publisher_pages(self, view: PublisherView) -> list[Page]:
+        """A publisher's page, a page per ROWS_PER_PAGE of its sources."""
+        return [Page(pager.path(pager.number), "publisher.html", (("view", view), ("sources", rows), ("pager", pager)))
+                for pager, rows in paged(f"publishers/{view.slug}/", view.sources)]
 
     def feed_page(self) -> Page:
         return Page("feed.xml", "feed.xml", (("briefs", self.site.briefs[:50]),))
@@ -275,6 +330,16 @@ def _note_views(views: Views, brief: Brief) -> tuple[NoteView, ...]:
         refs.setdefault(ref.note, []).append(ref)
     return tuple(NoteView(note, _note_items(views, brief, note), tuple(refs.get(note.id, ())))
                  for note in brief.notes)
+
+
+def source_filters(rows: tuple[SourceRow, ...]) -> SourceFilters:
+    """Each publisher once (its first row's name), sorted by name regardless of case; each kind once."""
+    names: dict[str, str] = {}
+    for row in rows:
+        names.setdefault(row.publisher_slug, row.source.publisher)
+    publishers = sorted(names.items(), key=lambda item: item[1].lower())
+    kinds = sorted({row.source.kind for row in rows}, key=lambda kind: (kind.lower(), kind))
+    return SourceFilters(tuple(publishers), tuple(kinds))
 
 
 def first_citing(view: SourceView) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from briefgen.exports import EXPORT_FILES
 from briefgen.model import Brief, Page, Site
-from briefgen.plan import PublisherView, SourceRow, Views, assemble
+from briefgen.plan import Pager, PublisherView, SourceRow, Views, assemble
 from briefgen.resolve_edit import Edit
 
 
@@ -126,15 +126,19 @@ class _EditViews(Views):
 
     def rows(self) -> tuple[SourceRow, ...]:
         if self._rows is None:
-            last = {row.source.id: row for row in self._last("sources/index.html", "sources")}
+            last = {row.source.id: row for row in self._last("sources/index.json", "sources")}
             last.update(self.dirty.rows)
             self._rows = tuple(last[s.id] if last.get(s.id) else self.row(s.id) for s in self.site.sources)
         return self._rows
 
-    def sources_index(self) -> Page:
-        kept = self.pages["sources/index.html"]
-        same = not self.dirty.rows and dict(kept.context).get("brief_count") == len(self.site.briefs)
+    def sources_index(self) -> list[Page]:
+        kept = self._kept_list("sources/")
+        same = kept and not self.dirty.rows and dict(kept[0].context).get("brief_count") == len(self.site.briefs)
         return kept if same else super().sources_index()
+
+    def sources_data(self) -> Page:
+        kept = self.pages.get("sources/index.json")
+        return super().sources_data() if self.dirty.rows or kept is None else kept
 
     def publishers(self) -> tuple[PublisherView, ...]:
         if self._publishers is None:
@@ -158,10 +162,10 @@ class _EditViews(Views):
         self.publishers()
         return super().publishers_index() if self._publishers_changed else self.pages["publishers/index.html"]
 
-    def publisher_page(self, view: PublisherView) -> Page:
-        kept = self.pages.get(f"publishers/{view.slug}/index.html")
-        unchanged = kept is not None and dict(kept.context).get("view") is view
-        return kept if unchanged else super().publisher_page(view)
+    def publisher_pages(self, view: PublisherView) -> list[Page]:
+        kept = self._kept_list(f"publishers/{view.slug}/")
+        unchanged = kept and dict(kept[0].context).get("view") is view
+        return kept if unchanged else super().publisher_pages(view)
 
     def index_page(self) -> Page:
         kept = self.pages.get("index.html")
@@ -174,6 +178,15 @@ class _EditViews(Views):
     def sitemap_page(self, pages: list[Page]) -> Page:
         kept = self.pages.get("sitemap.xml")
         return super().sitemap_page(pages) if self.dirty.paths_changed or kept is None else kept
+
+    def _kept_list(self, base: str) -> list[Page]:
+        """The last plan's pages of the list at ``base`` (plan.Pager), or [] when one is missing."""
+        first = self.pages.get(base + "index.html")
+        pager = dict(first.context).get("pager") if first is not None else None
+        if not isinstance(pager, Pager):
+            return []
+        kept = [self.pages.get(pager.path(n)) for n in range(1, pager.count + 1)]
+        return [] if None in kept else kept
 
     def _last(self, path: str, name: str) -> tuple:
         page = self.pages.get(path)

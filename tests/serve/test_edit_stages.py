@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefgen import plan
 from briefgen.build import compile_site
 from briefgen.diagnostics import BriefgenError
 from briefgen.incremental import Engine, Rebuilt
@@ -29,7 +30,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def site(corpus: Path, tmp_path: Path) -> Path:
+def site(corpus: Path, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The corpus (a test may ask for its lists cut into pages of fewer rows: ``ROWS``)."""
+    rows = getattr(request, "param", None)
+    if rows:
+        monkeypatch.setattr(plan, "ROWS_PER_PAGE", rows)
     root = tmp_path / "site"
     shutil.copytree(corpus, root)
     return root
@@ -61,6 +66,10 @@ class Session:
         return self.check()
 
 
+# The sources index and publisher pages as they are, then cut into pages of 25 rows.
+ROWS = pytest.mark.parametrize("site", [None, 25], indirect=True, ids=["rows-per-page", "pages-of-25"])
+
+
 def body_edit(text: str) -> str:
     head, _, body = text.partition("\n---\n")
     return f"{head}\n---\nAn analyst's new opening sentence.\n\n{body}"
@@ -76,6 +85,7 @@ def urls(text: str) -> list[str]:
     return [u.strip() for _, line in NOTE.findall(text) for u in line.split(";") if u.strip().startswith("http")]
 
 
+@ROWS
 def test_body_edits_are_patched_and_equal_a_clean_build(site: Path):
     session = Session(site)
     for index in (0, 5, 23):
@@ -84,6 +94,7 @@ def test_body_edits_are_patched_and_equal_a_clean_build(site: Path):
         assert 0 < len(result.rendered) < result.pages / 10
 
 
+@ROWS
 def test_notes_added_and_removed_equal_a_clean_build(site: Path):
     session = Session(site)
     other = urls(session.brief(3).read_text(encoding="utf-8"))
@@ -165,6 +176,7 @@ def new_brief(date: str, title: str, url: str) -> str:
             f"A new brief's claim.[1]\n\n[1] {url} ; https://www.example-news.com/2024/02/03/{date}\n")
 
 
+@ROWS
 def test_new_briefs_are_patched_in(site: Path):
     session = Session(site)
     cited = urls(session.brief(3).read_text(encoding="utf-8"))[0]

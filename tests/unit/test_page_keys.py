@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import parse_cache
+from briefgen import parse_cache, plan
 from briefgen.build import compile_site
 from briefgen.model import InputFile
 from briefgen.page_keys import page_keys, templates_read_only_fields
@@ -38,8 +38,11 @@ def keyed_pages(root: Path) -> dict[str, tuple[str | None, bytes]]:
     return {page.path: (key, render_page(env, compiled.site, page)) for page, key in zip(compiled.pages, keys)}
 
 
+@pytest.mark.parametrize("rows_per_page", [None, 20], ids=["lists-whole", "lists-in-pages-of-20"])
 @pytest.mark.parametrize("edit", edits.EDITS, ids=lambda edit: edit.__name__)
-def test_a_page_whose_bytes_change_gets_a_new_key(corpus: Path, tmp_path: Path, edit):
+def test_a_page_whose_bytes_change_gets_a_new_key(corpus: Path, tmp_path: Path, edit, rows_per_page, monkeypatch):
+    if rows_per_page:
+        monkeypatch.setattr(plan, "ROWS_PER_PAGE", rows_per_page)
     site = Path(shutil.copytree(corpus, tmp_path / "site"))
     before = keyed_pages(site)
     edit(site)
@@ -50,6 +53,8 @@ def test_a_page_whose_bytes_change_gets_a_new_key(corpus: Path, tmp_path: Path, 
     assert stale == []
     unkeyed = {path for path, (key, _) in after.items() if key is None}
     assert unkeyed <= {"index.html", "publishers/index.html", "feed.xml", "sitemap.xml"}   # always rendered
+    if rows_per_page:
+        assert sum("/page/" in path for path in after) > 10    # lists of many pages
 
 
 @pytest.mark.parametrize("edit", [edits.edit_body, edits.add_note, edits.edit_registry],

@@ -2,6 +2,7 @@ import datetime as dt
 
 from briefgen.config import Config
 from briefgen.model import Source
+from briefgen import plan
 from briefgen.plan import plan_site, safe_href
 from briefgen.resolve import resolve_site
 from tests.support.factories import make_brief
@@ -21,7 +22,7 @@ def test_pages_of_a_site():
     assert paths == ["index.html", "briefs/a/index.html",
                      "briefs/a/cite.bib", "briefs/a/sources.bib", "briefs/a/cite.ris", "briefs/a/sources.ris",
                      "briefs/a/cite.json", "briefs/a/sources.json",
-                     "sources/index.html", "sources/r/index.html",
+                     "sources/index.html", "sources/index.json", "sources/r/index.html",
                      "publishers/index.html", "publishers/reuters/index.html", "search/index.html", "404.html",
                      "feed.xml", "sitemap.xml"]
 
@@ -52,3 +53,33 @@ def test_safe_href_refuses_other_schemes():
     assert safe_href("javascript:alert(1)") == ""
     assert safe_href("data:text/html,x") == ""
     assert safe_href("https://example.org/a") == "https://example.org/a"
+
+
+def test_paged_cuts_a_list_into_pages_of_rows_per_page(monkeypatch):
+    monkeypatch.setattr(plan, "ROWS_PER_PAGE", 3)
+    assert [(p.number, p.count, p.first, p.last, p.total, rows) for p, rows in plan.paged("s/", ())] == [(1, 1, 1, 0, 0, ())]
+    cut = plan.paged("s/", tuple("abcdefg"))
+    assert [rows for _, rows in cut] == [("a", "b", "c"), ("d", "e", "f"), ("g",)]
+    assert [(p.first, p.last, p.count, p.total) for p, _ in cut] == [(1, 3, 3, 7), (4, 6, 3, 7), (7, 7, 3, 7)]
+    pager = cut[1][0]
+    assert (pager.href(1), pager.href(2), pager.path(3)) == ("s/", "s/page/2/", "s/page/3/index.html")
+    assert [len(rows) for _, rows in plan.paged("s/", tuple("abcdef"))] == [3, 3]
+
+
+def test_long_lists_are_planned_as_pages_of_the_same_rows(monkeypatch):
+    monkeypatch.setattr(plan, "ROWS_PER_PAGE", 2)
+    entries = [Source(f"s{n}", f"https://e.org/{n}", f"T{n}", ("Zed", "alpha")[n % 2], None, ("news", "Document")[n == 4])
+               for n in range(5)]
+    site, _ = resolve_site(Config(), [make_brief("a", "2024-05-24", {1: ["https://e.org/1"]})], entries)
+    pages = {p.path: dict(p.context) for p in plan_site(site)}
+    index = [pages[path] for path in ("sources/index.html", "sources/page/2/index.html", "sources/page/3/index.html")]
+    assert "sources/page/4/index.html" not in pages
+    assert tuple(row for page in index for row in page["sources"]) == pages["sources/index.json"]["sources"]
+    assert [row.source.id for row in pages["sources/index.json"]["sources"]] == [f"s{n}" for n in range(5)]
+    assert all(page["filters"] == index[0]["filters"] for page in index)
+    assert index[0]["filters"].publishers == (("alpha", "alpha"), ("zed", "Zed"))     # by name, whatever its case
+    assert index[0]["filters"].kinds == ("Document", "news")
+    zed = [pages[path] for path in ("publishers/zed/index.html", "publishers/zed/page/2/index.html")]
+    assert [[row.source.id for row in page["sources"]] for page in zed] == [["s0", "s2"], ["s4"]]
+    assert zed[1]["view"].sources == zed[0]["view"].sources and zed[1]["pager"].number == 2
+    assert "publishers/alpha/page/2/index.html" not in pages
