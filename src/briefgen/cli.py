@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -19,6 +20,26 @@ SKELETON = Path(__file__).parent / "skeleton"
 @click.version_option(__version__, prog_name="briefgen")
 def main() -> None:
     """briefgen: build a linked static site from research briefs and their sources."""
+
+
+def run() -> None:
+    """The ``briefgen`` program: ``main``, then the process ends at once, its output flushed,
+    without freeing one by one what the command left in memory (a 2,000-brief build holds
+    millions of objects: about 1.3 s of teardown after a rebuild). briefgen registers
+    nothing to run at exit, and every file it writes is closed before a command returns."""
+    try:
+        main()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+        if isinstance(done.code, str):
+            print(done.code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):     # a closed pipe (briefgen build | head): nothing to flush into
+            code = code or 1
+    os._exit(code)
 
 
 @main.command("build")

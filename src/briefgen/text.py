@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -14,6 +15,7 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 MAX_SLUG = 80
 
 
+@functools.lru_cache(maxsize=1 << 14)   # pure: a publisher's name is slugged for each of its sources
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:
     """Lower-case ASCII words joined by '-': always a safe single path segment.
 
