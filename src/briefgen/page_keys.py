@@ -26,7 +26,7 @@ from jinja2 import nodes
 
 from briefgen.exports import ExportText
 from briefgen.model import Brief, InputFile, Page, Site, Source
-from briefgen.plan import BriefView, Pager, PublisherView, SourceFilters, SourceRow, SourceView
+from briefgen.plan import BriefView, Citings, Pager, PublisherView, SourceFilters, SourceRow, SourceView
 from briefgen.render import feed_updated
 
 # What a template may read of ``site`` and still have its pages keyed.
@@ -143,9 +143,15 @@ class PageKeys:
     def source_view(self, view: SourceView) -> tuple:
         return (
             self.source(view.source), view.label_html, view.publisher_slug, view.href, view.archived_href,
-            tuple((self.brief(c.brief), c.backlink.brief, c.backlink.note, c.backlink.number) for c in view.citing),
+            self.citing(view.citing),
             self.brief(view.brief), _date(view.first_cited), _date(view.last_cited),
         )
+
+    def citing(self, citing) -> tuple:
+        """The briefs and notes citing a source (from their backlinks: the Citings are not made)."""
+        links = citing.backlinks if isinstance(citing, Citings) else [c.backlink for c in citing]
+        briefs = self.briefs
+        return tuple((self.brief(briefs.get(b.brief)), b.brief, b.note, b.number) for b in links)
 
     def rows(self, rows: tuple[SourceRow, ...]) -> tuple:
         return tuple((self.source(r.source), r.publisher_slug, r.count, _date(r.last_cited)) for r in rows)

@@ -109,10 +109,55 @@ class Citing:
     backlink: Backlink
 
 
+class Citings(Sequence):
+    """The notes citing a source, newest first, as its page shows them (a Citing each), made
+    when first read: a plan needs only how many there are (a count on every list showing
+    the source), so on a large site they are made by the render worker that renders the
+    source's page, and not at all for a page a rebuild does not render again. Equal to
+    another Citings, or to a tuple, holding the same Citings."""
+
+    __slots__ = ("backlinks", "_briefs", "_made")
+
+    def __init__(self, briefs: dict[str, Brief], backlinks: tuple[Backlink, ...]) -> None:
+        self.backlinks, self._briefs, self._made = backlinks, briefs, None
+
+    @property
+    def made(self) -> tuple[Citing, ...]:
+        if self._made is None:
+            self._made = tuple(Citing(self._briefs[b.brief], b) for b in self.backlinks)
+            self._briefs = None
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self.backlinks)
+
+    def __getitem__(self, index):
+        return self.made[index]
+
+    def __iter__(self):
+        return iter(self.made)
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if isinstance(other, Citings):
+            return self.made == other.made
+        return isinstance(other, tuple) and self.made == other
+
+    def __hash__(self) -> int:
+        return hash(self.made)
+
+    def __repr__(self) -> str:
+        return f"Citings({self.made!r})"
+
+    def __reduce__(self):
+        return tuple, (self.made,)
+
+
 @dataclass(frozen=True, slots=True)
 class SourceView:
     source: Source
-    citing: tuple[Citing, ...]
+    citing: Sequence[Citing]                   # Citings in a plan
     brief: Brief | None
     publisher_slug: str
     first_cited: dt.date | None
@@ -256,7 +301,8 @@ class Views:
         """Slug of the brief that cited the source first (earliest date, then slug); made once
         per source (every brief citing it asks)."""
         if source_id not in self._firsts:
-            self._firsts[source_id] = first_citing(self.source(source_id))
+            links = self.site.backlinks.get(source_id, ())
+            self._firsts[source_id] = min(((self.briefs[b.brief].date, b.brief) for b in links), default=(None, ""))[1]
         return self._firsts[source_id]
 
     def index_page(self) -> Page:
@@ -342,11 +388,6 @@ def source_filters(rows: tuple[SourceRow, ...]) -> SourceFilters:
     return SourceFilters(tuple(publishers), tuple(kinds))
 
 
-def first_citing(view: SourceView) -> str:
-    """Slug of the brief that cited the source first (earliest date, then slug)."""
-    return min(((c.brief.date, c.brief.slug) for c in view.citing), default=(None, ""))[1]
-
-
 def _note_items(views: Views, brief: Brief, note: Note) -> tuple[NoteItem, ...]:
     resolved = views.site.note_sources.get((brief.slug, note.id), ())
     items = []
@@ -367,11 +408,11 @@ def _note_items(views: Views, brief: Brief, note: Note) -> tuple[NoteItem, ...]:
 
 
 def _source_view(site: Site, source: Source, briefs: dict[str, Brief], labels: dict[str, str]) -> SourceView:
-    citing = tuple(Citing(briefs[b.brief], b) for b in site.backlinks.get(source.id, ()))
-    dates = [c.brief.date for c in citing]
+    backlinks = site.backlinks.get(source.id, ())
+    dates = [briefs[b.brief].date for b in backlinks]
     target = site.source_briefs.get(source.id)
     return SourceView(
-        source=source, citing=citing, brief=briefs.get(target) if target else None,
+        source=source, citing=Citings(briefs, backlinks), brief=briefs.get(target) if target else None,
         publisher_slug=slugify(source.publisher or "unknown"),
         first_cited=min(dates) if dates else None, last_cited=max(dates) if dates else None,
         href=safe_href(source.url), archived_href=safe_href(source.archived),
