@@ -35,26 +35,20 @@ class NoteView:
     references: tuple[Reference, ...]
 
 
-class NoteViews(Sequence):
-    """A brief's notes as its page shows them (a NoteView each), made when first read: on a
-    large site, by the render worker that renders the page, and not at all for a page a
-    rebuild does not render again (page_keys.py). Its length and truth need nothing made.
-    Equal to another NoteViews, or to a tuple, holding the same NoteViews."""
+class Lazy(Sequence):
+    """A tuple made when first read (``_make``), whose length is known without making it.
+    Equal to another of its kind, or to a tuple, holding the same items; pickled as a tuple."""
 
-    __slots__ = ("brief", "_views", "_made")
+    __slots__ = ("_made",)
 
-    def __init__(self, views: "Views", brief: Brief) -> None:
-        self.brief, self._views, self._made = brief, views, None
+    def _make(self) -> tuple:
+        raise NotImplementedError
 
     @property
-    def made(self) -> tuple[NoteView, ...]:
+    def made(self) -> tuple:
         if self._made is None:
-            self._made = _note_views(self._views, self.brief)
-            self._views = None
+            self._made = self._make()
         return self._made
-
-    def __len__(self) -> int:
-        return len(self.brief.notes)
 
     def __getitem__(self, index):
         return self.made[index]
@@ -65,7 +59,7 @@ class NoteViews(Sequence):
     def __eq__(self, other: object) -> bool:
         if self is other:
             return True
-        if isinstance(other, NoteViews):
+        if isinstance(other, type(self)):
             return self.made == other.made
         return isinstance(other, tuple) and self.made == other
 
@@ -73,10 +67,29 @@ class NoteViews(Sequence):
         return hash(self.made)
 
     def __repr__(self) -> str:
-        return f"NoteViews({self.made!r})"
+        return f"{type(self).__name__}({self.made!r})"
 
     def __reduce__(self):
         return tuple, (self.made,)
+
+
+class NoteViews(Lazy):
+    """A brief's notes as its page shows them (a NoteView each), made when first read: on a
+    large site, by the render worker that renders the page, and not at all for a page a
+    rebuild does not render again (page_keys.py). Its length and truth need nothing made."""
+
+    __slots__ = ("brief", "_views")
+
+    def __init__(self, views: "Views", brief: Brief) -> None:
+        self.brief, self._views, self._made = brief, views, None
+
+    def _make(self) -> tuple[NoteView, ...]:
+        made = _note_views(self._views, self.brief)
+        self._views = None
+        return made
+
+    def __len__(self) -> int:
+        return len(self.brief.notes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,49 +122,24 @@ class Citing:
     backlink: Backlink
 
 
-class Citings(Sequence):
+class Citings(Lazy):
     """The notes citing a source, newest first, as its page shows them (a Citing each), made
     when first read: a plan needs only how many there are (a count on every list showing
     the source), so on a large site they are made by the render worker that renders the
-    source's page, and not at all for a page a rebuild does not render again. Equal to
-    another Citings, or to a tuple, holding the same Citings."""
+    source's page, and not at all for a page a rebuild does not render again."""
 
-    __slots__ = ("backlinks", "_briefs", "_made")
+    __slots__ = ("backlinks", "_briefs")
 
     def __init__(self, briefs: dict[str, Brief], backlinks: tuple[Backlink, ...]) -> None:
         self.backlinks, self._briefs, self._made = backlinks, briefs, None
 
-    @property
-    def made(self) -> tuple[Citing, ...]:
-        if self._made is None:
-            self._made = tuple(Citing(self._briefs[b.brief], b) for b in self.backlinks)
-            self._briefs = None
-        return self._made
+    def _make(self) -> tuple[Citing, ...]:
+        made = tuple(Citing(self._briefs[b.brief], b) for b in self.backlinks)
+        self._briefs = None
+        return made
 
     def __len__(self) -> int:
         return len(self.backlinks)
-
-    def __getitem__(self, index):
-        return self.made[index]
-
-    def __iter__(self):
-        return iter(self.made)
-
-    def __eq__(self, other: object) -> bool:
-        if self is other:
-            return True
-        if isinstance(other, Citings):
-            return self.made == other.made
-        return isinstance(other, tuple) and self.made == other
-
-    def __hash__(self) -> int:
-        return hash(self.made)
-
-    def __repr__(self) -> str:
-        return f"Citings({self.made!r})"
-
-    def __reduce__(self):
-        return tuple, (self.made,)
 
 
 @dataclass(frozen=True, slots=True)
