@@ -1,10 +1,12 @@
 import datetime as dt
+import json
 
 import pytest
 
 from briefgen.diagnostics import BriefgenError
-from briefgen.model import InputFile, Page
-from briefgen.render import long_date, make_environment, render_page
+from briefgen.model import InputFile, Page, Source
+from briefgen.plan import SourceRow
+from briefgen.render import SOURCE_COLUMNS, long_date, make_environment, render_page, sources_json
 from tests.unit.test_plan import site_of
 from tests.support.factories import make_brief
 
@@ -39,3 +41,12 @@ def test_relative_root_depends_on_depth():
     site = site_of(make_brief("a", "2024-05-24", {1: ["https://e.org/x"]}))
     assert render_page(env, site, Page("briefs/a/index.html", "r.html")) == b"../../"
     assert render_page(env, site, Page("index.html", "r.html")) == b""
+
+
+def test_sources_json_lists_every_row_with_its_columns():
+    rows = (SourceRow(Source("a", "https://e.org/a", 'T "1" <b>', "Pub", dt.date(2024, 5, 24), "news"), "pub", 3, None),
+            SourceRow(Source("b", "https://e.org/b", "Тема", "", None, "post"), "unknown", 0, None))
+    data = json.loads(sources_json(rows))
+    assert data == {"columns": list(SOURCE_COLUMNS), "sources": [["a", 'T "1" <b>', "Pub", "pub", "2024-05-24", "news", 3],
+                                                                  ["b", "Тема", "", "unknown", "", "post", 0]]}
+    assert json.loads(sources_json(())) == {"columns": list(SOURCE_COLUMNS), "sources": []}
