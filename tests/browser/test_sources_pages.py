@@ -150,3 +150,19 @@ def test_later_pages_have_no_axe_violations(page, long_url):
     page.wait_for_function("document.querySelector('#source-count').textContent.includes('matching')")
     found["filtered"] = axe_violations(page)
     assert found == {path: [] for path in (*LATER_PAGES, "filtered")}
+
+
+def test_filters_cleared_while_every_source_loads_leave_the_page_as_it_is(page, long_url):
+    held = []
+    page.route("**/sources/index.json", lambda route: held.append(route))
+    page.goto(long_url + "sources/page/2/")
+    page.select_option("#filter-kind", "document")       # asks for the JSON, held back
+    page.wait_for_function("document.querySelector('#source-count').textContent.startsWith('Loading')")
+    page.select_option("#filter-kind", "")                # cleared before it comes
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_function("document.querySelector('#source-count').textContent === ''")
+    page.wait_for_timeout(300)                            # the JSON has come and been read
+    assert page.locator("table.sources tbody tr").count() == ROWS_PER_PAGE
+    assert page.locator("table.sources tbody tr a[data-source]").first.inner_text() == f"Report number {ROWS_PER_PAGE:05d}"
+    assert page.locator("nav.pages").first.is_visible()

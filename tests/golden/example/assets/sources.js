@@ -107,16 +107,20 @@
 
   function apply() {
     if (dataUrl && !filtering()) {   /* back to this page of the index */
-      rows.forEach(function (data) { data.row.hidden = false; });
       show(rows, true);
       return;
     }
     wholeIndex().then(function (list) {
-      var ordered = sorted ? list.slice().sort(compare(sorted.key, sorted.descending)) : list;
+      if (dataUrl && !filtering()) { return; }   /* the filters were cleared while every source loaded */
+      var ordered = sorted ? list.slice().sort(compare(sorted.key, sorted.descending)) : list, shown = 0;
       if (!dataUrl) {   /* one page: every row stays in the table, hidden or not */
-        ordered.forEach(function (data) { data.row.hidden = !matches(data); body.appendChild(data.row); });
+        ordered.forEach(function (data) {
+          data.row.hidden = !matches(data);
+          if (!data.row.hidden) { shown += 1; }
+          body.appendChild(data.row);
+        });
         status.textContent = (failed ? "Every source could not be loaded: the filters apply to this page. " : "") +
-          ordered.filter(matches).length + " of " + list.length + " sources shown";
+          shown + " of " + list.length + " sources shown";
         return;
       }
       show(ordered, false);
