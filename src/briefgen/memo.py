@@ -2,9 +2,10 @@
 
 ``memoized`` wraps a pure one-argument function (``clean_url``, ``identity_key``,
 ``infer_source``'s inference, the label of an inferred source) with a dict of its results.
-A build keeps the results it used in ``.briefgen-cache/memo.pickle`` (``load`` before parsing, ``save`` after a successful build): the next build gives the
-same arguments the same results without computing them again (on a 2,000-brief archive,
-about 3 s of resolve on every rebuild). The file is keyed by briefgen's own code: another briefgen
+A build keeps the results it used in ``.briefgen-cache/memo.pickle`` (``load`` before
+parsing, ``save`` after a successful build): the next build gives the same arguments the
+same results without computing them again (on a 2,000-brief archive, about 3 s of
+resolve on every rebuild). The file is keyed by briefgen's own code: another briefgen
 never meets old results. Results are only ever those the function itself gives, so a
 build with them writes the bytes a build without them writes.
 """
