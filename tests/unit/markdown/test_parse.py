@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example as also_on, given, settings
 from hypothesis import strategies as st
 
 from briefgen.diagnostics import Location
@@ -162,3 +162,30 @@ def test_parse_never_raises_after_valid_front_matter(body):
 def test_parse_never_raises_on_any_text(text):
     brief, diagnostics = parse_brief(text, PATH)
     assert brief is not None or diagnostics
+
+
+_SCHEME_PIECES = ["java", "vb", "script", "SCRIPT", "ſcript", "scrİpt", "scrıpt", "data", "DATA", "file", "FİLE",
+                  "ftp", "ftps", "about", "blob", "Blob", ":", "/", "//", " ", "\t", "\n", "x", ".", "-", "+",
+                  "text/html", "é", "İ", "ı", "ſ"]
+
+
+@given(st.lists(st.sampled_from(_SCHEME_PIECES), max_size=12).map("".join))
+@also_on("javaſcript:alert(1)")
+@also_on("vbscrİpt :x")
+@also_on("JAVASCRıPT:x")
+def test_the_scheme_prefilter_keeps_every_text_the_pattern_matches(text):
+    from briefgen.markdown.parse import _UNSUPPORTED_SCHEME, may_hold_unsupported_scheme
+    if _UNSUPPORTED_SCHEME.search(text):
+        assert may_hold_unsupported_scheme(text)
+
+
+def test_an_unsupported_scheme_spelled_with_odd_letters_is_still_reported():
+    body = "See [x](javaſcript:alert(1)) and [y](vbscrİpt:x).\n"
+    _, diagnostics = parse_brief(FRONT + body, PATH)
+    found = [(d.code, d.location.line, d.location.column) for d in diagnostics if d.code == "link.scheme"]
+    assert found == [("link.scheme", 6, 9), ("link.scheme", 6, 38)]
+
+
+def test_a_brief_without_unsupported_schemes_skips_the_search():
+    from briefgen.markdown.parse import may_hold_unsupported_scheme
+    assert not may_hold_unsupported_scheme(FRONT + "Russian forces attacked [1].\n\n[1] https://isw.pub/UkrWar052424\n")
