@@ -125,7 +125,9 @@ def indexed(pages: Iterable[Searchable], meanwhile: Callable[[], None] | None = 
         then = meanwhile if final else None
         shard = known.get(digests)
         if shard is None:
-            html = [(path, page if page is not None else render(path)) for path, _, page, _ in pages_of_shard]
+            # Pages not rendered again are rendered as Pagefind asks for them: it indexes
+            # the ones before meanwhile.
+            html = ((path, page if page is not None else render(path)) for path, _, page, _ in pages_of_shard)
             shard = Shard(digests, _index(html, then), keys)
         else:
             shard = Shard(digests, shard.files, keys) if shard.keys != keys else shard
