@@ -158,6 +158,14 @@ class SourceView:
     def count(self) -> int:
         return len(self.citing)
 
+    @property
+    def brief_count(self) -> int:
+        """How many briefs cite the source (one may cite it in several notes): from the
+        backlinks, without making the Citings."""
+        citing = self.citing
+        links = citing.backlinks if isinstance(citing, Citings) else [c.backlink for c in citing]
+        return len({link.brief for link in links})
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRow:

@@ -54,11 +54,14 @@ def test_a_source_views_citing_notes_are_made_when_first_read():
     pages = plan_site(site)
     view = dict(next(p for p in pages if p.path == "sources/r/index.html").context)["view"]
     assert view.citing._made is None and view.count == 3 and view.citing._made is None   # a count makes nothing
+    assert view.brief_count == 2 and view.citing._made is None       # two briefs: a cites it in two notes
     made = tuple(plan.Citing(site.briefs[0 if link.brief == site.briefs[0].slug else 1], link) for link in site.backlinks["r"])
     assert view.citing == made and tuple(view.citing) == made and view.citing[2] == made[2]
     assert [(c.brief.slug, c.backlink.note) for c in view.citing] == [("b", "1"), ("a", "1"), ("a", "2")]
     again = dict(next(p for p in plan_site(site) if p.path == "sources/r/index.html").context)["view"]
     assert again.citing == view.citing and again.citing is not view.citing
+    made_view = plan.SourceView(view.source, made, None, "reuters", None, None, "", "")
+    assert made_view.brief_count == 2                                  # citing made by hand, as a tuple
     brief = dict(next(p for p in pages if p.path == "briefs/a/index.html").context)["view"]
     assert [s.source.id for s in brief.new_sources] == ["r"]      # a's slug comes first on the same date
 
