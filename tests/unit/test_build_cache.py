@@ -162,6 +162,30 @@ def test_a_rebuild_whose_brief_pages_are_the_same_reuses_the_search_bundle(corpu
         build(site, jobs=1)
 
 
+def test_a_registry_edit_of_a_cited_sources_title_runs_no_search_indexer(corpus: Path, tmp_path: Path, monkeypatch):
+    """The list of a brief's new sources is not indexed: retitling one (which shows in the
+    list of the brief that cites it first) leaves every brief page as the indexer reads it."""
+    import briefgen.search as search
+
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    build(site, jobs=1)
+    registry = next((site / "citations").glob("*.yaml"))
+    lines = registry.read_text(encoding="utf-8").split("\n")
+    cited = next(n for n, line in enumerate(lines) if line.endswith(":") and not line.startswith((" ", "#"))
+                 and (site / "site" / "sources" / line[:-1] / "index.html").exists())
+    title = next(n for n in range(cited + 1, len(lines)) if lines[n].startswith("  title: "))
+    lines[title] = '  title: "A title the registry changed"'
+    registry.write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr(search, "run_to_completion", lambda *a, **k: pytest.fail("Pagefind ran"))
+    build(site, jobs=1)
+    shown = (site / "site" / "sources" / lines[cited][:-1] / "index.html").read_text(encoding="utf-8")
+    assert "A title the registry changed" in shown
+    assert any("A title the registry changed" in page.read_text(encoding="utf-8")
+               for page in (site / "site" / "briefs").glob("*/index.html"))      # its new-sources list
+    monkeypatch.undo()
+    assert tree(site / "site") == clean_tree(site, tmp_path / "clean")
+
+
 def test_a_rebuild_renders_again_only_the_pages_whose_key_changed(corpus: Path, tmp_path: Path, monkeypatch):
     import briefgen.render_pool as render_pool
 
