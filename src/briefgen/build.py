@@ -71,7 +71,7 @@ def build(root: Path, out: Path | None = None, strict: bool = False, write: bool
         return _unchanged(out, last, started)
     progress("reading and resolving", 0, 0)
     cache_dir = root / stamp.CACHE_DIR
-    listed = kept_listing(cache_dir / stamp.KEPT_TREE) if write else contextlib.nullcontext()
+    listed = kept_listing(cache_dir / stamp.KEPT_TREE, out) if write else contextlib.nullcontext()
     with fewer_collections(), listed as listing:
         files, diagnostics = read_site(root)
         with no_collections():

@@ -237,6 +237,52 @@ def test_a_rebuild_renders_for_the_search_indexer_only_the_shards_that_changed(c
     assert tree(site / "site") == clean_tree(site, tmp_path / "clean2")
 
 
+def test_the_first_rebuild_after_a_cold_build_seeds_its_kept_tree_from_the_output(
+        corpus: Path, tmp_path: Path, monkeypatch):
+    from briefgen import write
+
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    monkeypatch.chdir(site)                      # the site as the command line names it: "."
+    build(Path("."), jobs=1)
+    kept = site / ".briefgen-cache" / "kept-site"
+    assert not kept.exists()
+    linked: list[str] = []
+    real = write._linked
+    monkeypatch.setattr(write, "_linked", lambda source, target, digest: linked.append(target) or real(source, target, digest))
+    before = files_stat(site / "site")
+    edit_body(site)
+    build(Path("."), jobs=1)
+    assert linked == []               # every page it did not render was in the seeded tree already
+    after = files_stat(site / "site")
+    changed = [rel for rel in before if after.get(rel) != before[rel]]
+    assert changed and len(changed) < len(before) / 4       # the others are the same files
+    assert (site / ".briefgen-cache" / "kept-site.json").exists() and kept.is_dir()
+    monkeypatch.undo()
+    assert tree(site / "site") == clean_tree(site, tmp_path / "clean")
+    assert tree(kept) == clean_tree_before_edit(site, tmp_path)
+
+
+def clean_tree_before_edit(site: Path, tmp_path: Path) -> dict[str, str]:
+    """The tree of ``site`` before edit_body (the kept tree after the first rebuild)."""
+    copy = Path(shutil.copytree(site, tmp_path / "before", ignore=shutil.ignore_patterns(".briefgen-cache", "site", ".site*")))
+    brief = briefs(copy)[3]
+    brief.write_text(brief.read_text(encoding="utf-8").replace("\n\nAn added sentence.\n\n", "\n\n", 1), encoding="utf-8")
+    build(copy, jobs=1)
+    return tree(copy / "site")
+
+
+def test_a_kept_tree_left_half_seeded_is_seeded_again(corpus: Path, tmp_path: Path):
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    build(site, jobs=1)
+    kept = site / ".briefgen-cache" / "kept-site"
+    (kept / "sources").mkdir(parents=True)                 # what a seeding killed halfway leaves:
+    (kept / "sources" / "stray.html").write_text("stray")  # a tree without a manifest
+    edit_body(site)
+    build(site, jobs=1)
+    assert tree(site / "site") == clean_tree(site, tmp_path / "clean")
+    assert not (kept / "sources" / "stray.html").exists() and (site / ".briefgen-cache" / "kept-site.json").exists()
+
+
 def test_a_page_changed_by_hand_in_the_output_is_made_again_not_copied(corpus: Path, tmp_path: Path):
     site = Path(shutil.copytree(corpus, tmp_path / "site"))
     build(site, jobs=1)
