@@ -274,20 +274,40 @@ def _take_kept(keep: Path, out: Path, listing: "Listing | None" = None) -> Stagi
     """The kept tree, with its manifest, which is deleted now: a build killed while it
     writes leaves a tree without one, which the next build removes. A tree the listing
     seeded from the output (``Listing``) holds the output's files: the output's manifest
-    records them."""
-    if listing is not None and listing.seeds is not None:
-        listed = listing.result()
-        files = listing.seeds if listed is not None else None
+    records them. A seeded tree is built beside ``keep`` and put in its place only here,
+    under the build's lock: a build that waits for another never touches the tree that
+    one writes into."""
+    kept_manifest, _ = _manifests(keep)
+    seeded = _seeded(keep, listing) if listing is not None and listing.seeds is not None else None
+    if seeded is not None:
+        files, listed = listing.seeds, seeded
     else:
-        kept_manifest, _ = _manifests(keep)
         files = _read_manifest(kept_manifest, out, keep)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(kept_manifest)
-        listed = None if files is None else listing.result() if listing is not None else _listing(str(keep))
+        seeding = listing is not None and listing.seeds is not None
+        listed = None if files is None else _listing(str(keep)) if listing is None or seeding else listing.result()
     if files is None or listed is None:
         shutil.rmtree(keep, ignore_errors=True)
         return None
     return Staging(keep, files, listed=listed)
+
+
+def _seeded(keep: Path, listing: "Listing") -> tuple[list[str], list[str]] | None:
+    """The listing of the tree ``listing`` seeded, once that tree is put in the place of
+    ``keep`` (None when it failed, or when a kept tree with a manifest is there now: a build
+    that ran meanwhile kept one). Trees seeded by builds that were stopped are removed."""
+    listed = listing.result()
+    for other in keep.parent.glob(keep.name + ".seed-*"):
+        if other != listing.seed:
+            shutil.rmtree(other, ignore_errors=True)
+    if listed is not None and not _manifests(keep)[0].exists():
+        shutil.rmtree(keep, ignore_errors=True)              # a tree without a manifest
+        with contextlib.suppress(OSError):
+            os.rename(listing.seed, keep)
+            return listed
+    shutil.rmtree(listing.seed, ignore_errors=True)
+    return None
 
 
 @contextlib.contextmanager
@@ -303,8 +323,8 @@ def kept_listing(keep: Path, out: Path | None = None) -> Iterator["Listing"]:
         listing.stop()
 
 
-# Seeds a kept tree ($2) from the output ($1): whatever stands at $2 (a tree without a
-# manifest) is removed, the output's folders are made again and its files hard-linked
+# Seeds a tree ($2, beside the kept tree) from the output ($1): whatever stands at $2 is
+# removed, the output's folders are made again and its files hard-linked
 # (cp -R -P -l: no file is copied, no link followed; folders keep no times or owners:
 # 2,000 briefs, 5.5 s against 9.2 s with -a), then the tree is listed as ``find`` lists a kept tree.
 _SEED = 'rm -rf -- "$2" && cp -R -P -l -- "$1" "$2" && cd -- "$2" && exec find . -mindepth 1 -printf "%y %P\\0"'
@@ -315,24 +335,25 @@ class Listing:
     process of its own (on Linux; elsewhere, or when find fails, walked when asked for).
 
     When there is no kept tree but the output and its manifest are there (the first
-    rebuild after a cold build), that process first seeds one: the output's files
-    hard-linked into ``keep`` (``_SEED``), while the build parses, resolves and plans on
+    rebuild after a cold build), that process first seeds one beside ``keep`` (``seed``):
+    the output's files hard-linked (``_SEED``), while the build parses, resolves and plans on
     the other core, instead of linking them one by one while it renders (2,000 briefs:
     100,000 links and 86,000 folders). ``seeds`` is then the output's manifest, which
     records the seeded tree's files too (same inodes); each is still checked against its
-    record on disk before it is kept. A seeding stopped halfway leaves a tree without a
-    manifest, which the next build removes."""
+    record on disk before it is kept. The seeded tree takes the place of ``keep`` only under
+    the build's lock (``_take_kept``); one a stopped build left is removed then."""
 
     def __init__(self, tree: Path, out: Path | None = None) -> None:
         self.tree, self.process = tree, None
         self.seeds: dict[str, Record] | None = None
+        self.seed = tree.absolute().with_name(f"{tree.name}.seed-{os.getpid()}")    # where it is seeded
         self.output = tempfile.TemporaryFile()
         if not sys.platform.startswith("linux"):
             return
         seeds = _seeds(tree, out) if out is not None else None
         command = ["find", ".", "-mindepth", "1", "-printf", "%y %P\\0"]
         if seeds is not None:
-            command = ["sh", "-c", _SEED, "sh", str(out.absolute()), str(tree.absolute())]
+            command = ["sh", "-c", _SEED, "sh", str(out.absolute()), str(self.seed.absolute())]
         elif not (tree.is_dir() and not tree.is_symlink()):
             return
         with contextlib.suppress(OSError):

@@ -275,12 +275,30 @@ def test_a_kept_tree_left_half_seeded_is_seeded_again(corpus: Path, tmp_path: Pa
     site = Path(shutil.copytree(corpus, tmp_path / "site"))
     build(site, jobs=1)
     kept = site / ".briefgen-cache" / "kept-site"
-    (kept / "sources").mkdir(parents=True)                 # what a seeding killed halfway leaves:
-    (kept / "sources" / "stray.html").write_text("stray")  # a tree without a manifest
+    (kept / "sources").mkdir(parents=True)                 # a tree without a manifest
+    (kept / "sources" / "stray.html").write_text("stray")
+    left = site / ".briefgen-cache" / "kept-site.seed-1"   # what a seeding stopped halfway leaves
+    (left / "briefs").mkdir(parents=True)
     edit_body(site)
     build(site, jobs=1)
     assert tree(site / "site") == clean_tree(site, tmp_path / "clean")
     assert not (kept / "sources" / "stray.html").exists() and (site / ".briefgen-cache" / "kept-site.json").exists()
+    assert not left.exists() and not list((site / ".briefgen-cache").glob("kept-site.seed-*"))
+
+
+def test_a_build_that_seeds_never_touches_the_kept_tree_another_build_writes_into(corpus: Path, tmp_path: Path):
+    from briefgen import write
+
+    site = Path(shutil.copytree(corpus, tmp_path / "site"))
+    build(site, jobs=1)
+    kept = site / ".briefgen-cache" / "kept-site"
+    (kept / "briefs").mkdir(parents=True)             # a tree another build took (its manifest is
+    (kept / "briefs" / "being-written.html").write_text("x")     # deleted while it writes)
+    with write.kept_listing(kept, site / "site") as listing:     # a second build, waiting for the lock
+        assert listing.seeds is not None
+        assert listing.process.wait() == 0
+        assert (kept / "briefs" / "being-written.html").read_text() == "x"
+        assert (listing.seed / "index.html").samefile(site / "site" / "index.html")
 
 
 def test_a_page_changed_by_hand_in_the_output_is_made_again_not_copied(corpus: Path, tmp_path: Path):
