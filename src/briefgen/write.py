@@ -278,7 +278,11 @@ def _take_kept(keep: Path, out: Path, listing: "Listing | None" = None) -> Stagi
     under the build's lock: a build that waits for another never touches the tree that
     one writes into."""
     kept_manifest, _ = _manifests(keep)
-    seeded = _seeded(keep, listing) if listing is not None and listing.seeds is not None else None
+    own = listing.seed if listing is not None and listing.seeds is not None else None
+    for other in keep.parent.glob(keep.name + ".seed-*"):     # left by builds that were stopped
+        if other != own:
+            shutil.rmtree(other, ignore_errors=True)
+    seeded = _seeded(keep, listing) if own is not None else None
     if seeded is not None:
         files, listed = listing.seeds, seeded
     else:
@@ -296,11 +300,8 @@ def _take_kept(keep: Path, out: Path, listing: "Listing | None" = None) -> Stagi
 def _seeded(keep: Path, listing: "Listing") -> tuple[list[str], list[str]] | None:
     """The listing of the tree ``listing`` seeded, once that tree is put in the place of
     ``keep`` (None when it failed, or when a kept tree with a manifest is there now: a build
-    that ran meanwhile kept one). Trees seeded by builds that were stopped are removed."""
+    that ran meanwhile kept one)."""
     listed = listing.result()
-    for other in keep.parent.glob(keep.name + ".seed-*"):
-        if other != listing.seed:
-            shutil.rmtree(other, ignore_errors=True)
     if listed is not None and not _manifests(keep)[0].exists():
         shutil.rmtree(keep, ignore_errors=True)              # a tree without a manifest
         with contextlib.suppress(OSError):
@@ -341,7 +342,7 @@ class Listing:
     100,000 links and 86,000 folders). ``seeds`` is then the output's manifest, which
     records the seeded tree's files too (same inodes); each is still checked against its
     record on disk before it is kept. The seeded tree takes the place of ``keep`` only under
-    the build's lock (``_take_kept``); one a stopped build left is removed then."""
+    the build's lock (``_take_kept``); those stopped builds left are removed then."""
 
     def __init__(self, tree: Path, out: Path | None = None) -> None:
         self.tree, self.process = tree, None

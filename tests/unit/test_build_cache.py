@@ -299,6 +299,10 @@ def test_a_build_that_seeds_never_touches_the_kept_tree_another_build_writes_int
         assert listing.process.wait() == 0
         assert (kept / "briefs" / "being-written.html").read_text() == "x"
         assert (listing.seed / "index.html").samefile(site / "site" / "index.html")
+    (site / ".briefgen-cache" / "kept-site.json").write_text("{}")   # that build ends, keeps its tree
+    (kept / "briefs" / "being-written.html").unlink()
+    build(site, jobs=1, force=True)               # a build with a kept tree removes the stopped seed
+    assert not list((site / ".briefgen-cache").glob("kept-site.seed-*"))
 
 
 def test_a_page_changed_by_hand_in_the_output_is_made_again_not_copied(corpus: Path, tmp_path: Path):
