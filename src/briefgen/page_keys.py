@@ -25,8 +25,8 @@ import jinja2
 from jinja2 import nodes
 
 from briefgen.exports import ExportText
-from briefgen.model import Brief, InputFile, Page, Site, Source
-from briefgen.plan import BriefView, Citings, Pager, PublisherView, SourceFilters, SourceRow, SourceView
+from briefgen.model import Backlink, Brief, InputFile, Page, Site, Source
+from briefgen.plan import BriefView, Pager, PublisherView, SourceFilters, SourceRow, SourceView
 from briefgen.render import feed_updated
 
 # What a template may read of ``site`` and still have its pages keyed.
@@ -143,13 +143,12 @@ class PageKeys:
     def source_view(self, view: SourceView) -> tuple:
         return (
             self.source(view.source), view.label_html, view.publisher_slug, view.href, view.archived_href,
-            self.citing(view.citing),
+            self.citing(view.backlinks),
             self.brief(view.brief), _date(view.first_cited), _date(view.last_cited),
         )
 
-    def citing(self, citing) -> tuple:
-        """The briefs and notes citing a source (from their backlinks: the Citings are not made)."""
-        links = citing.backlinks if isinstance(citing, Citings) else [c.backlink for c in citing]
+    def citing(self, links: tuple[Backlink, ...]) -> tuple:
+        """The briefs and notes citing a source, from their backlinks."""
         briefs = self.briefs
         return tuple((self.brief(briefs.get(b.brief)), b.brief, b.note, b.number) for b in links)
 

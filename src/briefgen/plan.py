@@ -159,12 +159,15 @@ class SourceView:
         return len(self.citing)
 
     @property
-    def brief_count(self) -> int:
-        """How many briefs cite the source (one may cite it in several notes): from the
-        backlinks, without making the Citings."""
+    def backlinks(self) -> tuple[Backlink, ...]:
+        """The notes citing the source, as backlinks (the Citings are not made)."""
         citing = self.citing
-        links = citing.backlinks if isinstance(citing, Citings) else [c.backlink for c in citing]
-        return len({link.brief for link in links})
+        return citing.backlinks if isinstance(citing, Citings) else tuple(c.backlink for c in citing)
+
+    @property
+    def brief_count(self) -> int:
+        """How many briefs cite the source (one may cite it in several notes)."""
+        return len({link.brief for link in self.backlinks})
 
 
 @dataclass(frozen=True, slots=True)

@@ -278,19 +278,23 @@ def _take_kept(keep: Path, out: Path, listing: "Listing | None" = None) -> Stagi
     under the build's lock: a build that waits for another never touches the tree that
     one writes into."""
     kept_manifest, _ = _manifests(keep)
-    own = listing.seed if listing is not None and listing.seeds is not None else None
+    seeding = listing is not None and listing.seeds is not None
     for other in keep.parent.glob(keep.name + ".seed-*"):     # left by builds that were stopped
-        if other != own:
+        if not seeding or other != listing.seed:
             shutil.rmtree(other, ignore_errors=True)
-    seeded = _seeded(keep, listing) if own is not None else None
+    seeded = _seeded(keep, listing) if seeding else None
     if seeded is not None:
         files, listed = listing.seeds, seeded
     else:
         files = _read_manifest(kept_manifest, out, keep)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(kept_manifest)
-        seeding = listing is not None and listing.seeds is not None
-        listed = None if files is None else _listing(str(keep)) if listing is None or seeding else listing.result()
+        if files is None:
+            listed = None
+        elif listing is None or seeding:     # (a seeding's listing is of its own tree)
+            listed = _listing(str(keep))
+        else:
+            listed = listing.result()
     if files is None or listed is None:
         shutil.rmtree(keep, ignore_errors=True)
         return None
@@ -354,7 +358,7 @@ class Listing:
         seeds = _seeds(tree, out) if out is not None else None
         command = ["find", ".", "-mindepth", "1", "-printf", "%y %P\\0"]
         if seeds is not None:
-            command = ["sh", "-c", _SEED, "sh", str(out.absolute()), str(self.seed.absolute())]
+            command = ["sh", "-c", _SEED, "sh", str(out.absolute()), str(self.seed)]
         elif not (tree.is_dir() and not tree.is_symlink()):
             return
         with contextlib.suppress(OSError):
