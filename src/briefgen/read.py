@@ -83,11 +83,11 @@ def _read_tree(root: Path, folder: str, suffixes: tuple[str, ...],
     base = root / folder
     if not base.is_dir():
         return []
-    files = []
+    files, resolved = [], base.resolve()
     for path in sorted(base.rglob("*"), key=lambda p: p.relative_to(base).as_posix()):
         if path.suffix.lower() not in suffixes or path.name.startswith("."):
             continue
-        if not _inside(base, path, root, diagnostics) or not path.is_file():
+        if not _inside(base, resolved, path, root, diagnostics) or not path.is_file():
             continue
         signature, file = cache.get(path) if cache is not None else (None, None)
         if file is None:
@@ -99,10 +99,11 @@ def _read_tree(root: Path, folder: str, suffixes: tuple[str, ...],
     return files
 
 
-def _inside(base: Path, path: Path, root: Path, diagnostics: list[Diagnostic]) -> bool:
-    """A symlink that leads out of its folder is refused, never followed."""
+def _inside(base: Path, resolved: Path, path: Path, root: Path, diagnostics: list[Diagnostic]) -> bool:
+    """A symlink that leads out of its folder (``base``, which resolves to ``resolved``) is
+    refused, never followed."""
     try:
-        path.resolve().relative_to(base.resolve())
+        path.resolve().relative_to(resolved)
         return True
     except ValueError:
         rel = _relative(root, path)

@@ -27,7 +27,7 @@ from typing import Callable
 from urllib.parse import unquote
 
 from briefgen.diagnostics import BriefgenError, Diagnostic, Location, error
-from briefgen.incremental import Engine
+from briefgen.incremental import Engine, collect_edit_garbage
 from briefgen.read import ReadCache, read_site
 from briefgen.watch import SETTLE_SECONDS, Watcher
 
@@ -88,6 +88,8 @@ class Preview:
                             len(result.rendered), _ms(started)))
         self._log(f"rebuilt: {len(result.rendered)} of {result.pages} page(s) rendered in "
                   f"{self.state.milliseconds:.0f} ms (rebuild {self.state.rebuilds})")
+        if not result.whole:
+            collect_edit_garbage()
         return True
 
     def _failed(self, errors: tuple[Diagnostic, ...], started: float) -> None:

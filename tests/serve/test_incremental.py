@@ -3,12 +3,15 @@ clean build, and only the pages whose inputs changed rendered again."""
 
 from __future__ import annotations
 
+import gc
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from briefgen.diagnostics import BriefgenError
+from briefgen import incremental, serve
 from briefgen.incremental import Engine, Rebuilt, reads_page_globals, template_closures
 from briefgen.model import InputFile
 from briefgen.read import THEME_DIR, read_site
@@ -184,3 +187,58 @@ def test_which_templates_read_the_page_independent_globals() -> None:
     assert reads_page_globals((InputFile("feed.xml", "<updated>{{ updated }}</updated>"),))
     assert not reads_page_globals((InputFile("a.html", "{% set updated = 1 %}{{ updated }} {{ site.title }}"),))
     assert reads_page_globals((InputFile("bad.html", "{% if %}"),))
+
+
+def collections_during(action) -> tuple[object, list[int]]:
+    """What ``action()`` returns, and the generation of each collection started while the
+    engine compiled or rendered, with a threshold at which nearly every allocation starts one."""
+    started: list[int] = []
+
+    def in_engine() -> bool:
+        frame = sys._getframe(2)
+        while frame is not None:
+            if frame.f_code.co_filename == incremental.__file__ and frame.f_code.co_name in ("_compile_edit", "_finish"):
+                return True
+            frame = frame.f_back
+        return False
+
+    def record(phase: str, info: dict) -> None:
+        if phase == "start" and in_engine():
+            started.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(1)
+    gc.callbacks.append(record)
+    try:
+        return action(), started
+    finally:
+        gc.callbacks.remove(record)
+        gc.set_threshold(*threshold)
+
+
+def test_an_edit_is_rebuilt_with_the_collector_paused(engine: Engine, site: Path) -> None:
+    edit(site / "briefs" / "second.md", "Moscow repeated its demands.", "Moscow repeated its old demands.")
+    files, diagnostics = read_site(site)
+    result, started = collections_during(lambda: engine.rebuild(files, diagnostics))
+    assert not result.whole and "briefs/second/index.html" in result.rendered
+    assert started == []
+    assert gc.isenabled()
+    assert result.outputs == clean_outputs(site)
+
+
+def test_a_whole_rebuild_runs_the_collector(engine: Engine, site: Path) -> None:
+    edit(site / "briefgen.yaml", "title:", "title: New")        # not an edit of briefs alone
+    files, diagnostics = read_site(site)
+    result, started = collections_during(lambda: engine.rebuild(files, diagnostics))
+    assert result.whole and started
+
+
+def test_the_preview_collects_an_edits_garbage_once_the_edit_is_served(site: Path, monkeypatch) -> None:
+    preview = serve.Preview(site, log=lambda line: None)
+    assert preview.rebuild()
+    served: list[int] = []
+    monkeypatch.setattr(serve, "collect_edit_garbage", lambda: served.append(preview.state.generation))
+    edit(site / "briefs" / "second.md", "Moscow repeated its demands.", "Moscow repeated its old demands.")
+    assert preview.rebuild()
+    assert served == [2]                       # after the edit's state was published
+    assert b"its old demands" in preview.state.outputs["briefs/second/index.html"]
